@@ -1,0 +1,227 @@
+//! The command line: clap definitions and the dispatch to each subcommand's handler.
+//!
+//! Handlers are thin: they parse, call the core and print. Subcommand, flag and JSON key names
+//! are a contract with scripts; see README.md.
+
+mod add;
+mod basic;
+
+use crate::error::{Error, Result};
+use crate::exit;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Get an app signing in through Authelia's OpenID Connect provider.
+///
+/// Without a subcommand, in a terminal, opens the wizard.
+#[derive(Debug, Parser)]
+#[command(name = "oidc-wizard", version, about, long_about = None)]
+#[command(after_help = "Exit codes: 0 ok, 1 error (or no match / findings), 2 usage, 130 interrupted.")]
+pub struct Cli {
+    /// Authelia configuration file to merge into (default: last used, then $X_AUTHELIA_CONFIG).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+    /// When to use colors in the wizard.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Capture the mouse in the wizard (off by default so the terminal's own selection works).
+    #[arg(long)]
+    pub mouse: bool,
+    /// The subcommand; none opens the wizard.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// When to color output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    /// Color when the terminal supports it and NO_COLOR is unset.
+    #[default]
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the catalog of apps.
+    Apps {
+        /// Print JSON: an array of objects with slug, name, description, ...
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build the client for an app: YAML for Authelia, the app-side steps and a fresh secret.
+    Add(AddArgs),
+    /// Generate a random client secret and its digest.
+    Secret {
+        /// Number of characters.
+        #[arg(long, default_value_t = crate::secret::DEFAULT_LENGTH, value_name = "N")]
+        length: usize,
+        /// Alphabet: rfc3986 (A-Z a-z 0-9 - . _ ~) or alphanumeric.
+        #[arg(long, default_value = "rfc3986", value_name = "C")]
+        charset: String,
+        /// Print JSON: {"secret", "digest"}.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a password (one line) from stdin and print its digest.
+    Hash,
+    /// Read a password from stdin; exit 0 when it matches DIGEST, 1 when not.
+    Verify {
+        /// A digest such as $pbkdf2-sha512$310000$...
+        digest: String,
+    },
+    /// Report what Authelia would reject or warn about in a configuration's clients.
+    Check {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Which identity provider to build for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ProviderChoice {
+    /// Authelia: a client for configuration.yml.
+    #[default]
+    Authelia,
+    /// authentik: a blueprint.
+    Authentik,
+}
+
+/// Arguments of `add`.
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The app: a slug from `oidc-wizard apps` (or an alias).
+    #[arg(value_name = "APP")]
+    pub app: String,
+    /// Base domain, e.g. example.com.
+    #[arg(long, value_name = "D")]
+    pub domain: String,
+    /// App URL (default https://<subdomain>.<domain>/).
+    #[arg(long, value_name = "U")]
+    pub app_url: Option<String>,
+    /// Provider URL (default https://auth.<domain>, or https://authentik.<domain>).
+    #[arg(long, value_name = "U")]
+    pub auth_url: Option<String>,
+    /// Client id (default: the app's slug).
+    #[arg(long, value_name = "ID", conflicts_with = "random_client_id")]
+    pub client_id: Option<String>,
+    /// Use a random 64-character client id.
+    #[arg(long)]
+    pub random_client_id: bool,
+    /// Authorization policy: one_factor or two_factor.
+    #[arg(long, value_name = "P")]
+    pub policy: Option<String>,
+    /// One of the app's alternative setups (see `oidc-wizard apps`).
+    #[arg(long, value_name = "ID")]
+    pub variant: Option<String>,
+    /// A value the app needs beyond the standard ones, as KEY=VALUE (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// Length of the generated secret.
+    #[arg(long, default_value_t = crate::secret::DEFAULT_LENGTH, value_name = "N")]
+    pub length: usize,
+    /// Alphabet of the generated secret: rfc3986 or alphanumeric.
+    #[arg(long, default_value = "rfc3986", value_name = "C")]
+    pub charset: String,
+    /// Identity provider.
+    #[arg(long, value_enum, default_value_t = ProviderChoice::Authelia)]
+    pub provider: ProviderChoice,
+    /// authentik: write the blueprint to this file.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Show the diff of the configuration file and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write without asking (needed when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// A client with the same id exists: replace the whole client in place.
+    #[arg(long, conflicts_with = "rotate")]
+    pub replace: bool,
+    /// A client with the same id exists: change only its client_secret.
+    #[arg(long)]
+    pub rotate: bool,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses the process arguments and runs. Returns the exit code; errors are printed here as one
+/// line on stderr.
+pub fn main() -> u8 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = e.print();
+                    exit::OK
+                }
+                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                    let _ = e.print();
+                    exit::USAGE
+                }
+                _ => {
+                    let text = e.to_string();
+                    let first = text.lines().next().unwrap_or("invalid arguments");
+                    let first = first.strip_prefix("error: ").unwrap_or(first);
+                    eprintln!("oidc-wizard: {first} (see 'oidc-wizard --help')");
+                    exit::USAGE
+                }
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("oidc-wizard: {e}");
+            exit::ERROR
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        None => crate::tui::launch(crate::tui::Options {
+            config: cli.config,
+            color: cli.color,
+            mouse: cli.mouse,
+        }),
+        Some(Command::Apps { json }) => basic::apps(json),
+        Some(Command::Secret {
+            length,
+            charset,
+            json,
+        }) => basic::secret(length, &charset, json),
+        Some(Command::Hash) => basic::hash(),
+        Some(Command::Verify { digest }) => basic::verify(&digest),
+        Some(Command::Check { json }) => {
+            let path = config_path(cli.config)
+                .ok_or_else(|| Error::input("check needs --config <PATH> (or X_AUTHELIA_CONFIG)"))?;
+            crate::config::check_command(&path, json)
+        }
+        Some(Command::Add(args)) => add::run(args, config_path(cli.config)),
+    }
+}
+
+/// The configuration path: the flag, else Authelia's own `X_AUTHELIA_CONFIG` (its first entry
+/// when it lists several).
+pub fn config_path(flag: Option<PathBuf>) -> Option<PathBuf> {
+    flag.or_else(|| {
+        std::env::var("X_AUTHELIA_CONFIG")
+            .ok()
+            .and_then(|v| v.split(',').map(str::trim).find(|s| !s.is_empty()).map(PathBuf::from))
+    })
+}
+
+/// Writes JSON to stdout with a trailing newline.
+pub(crate) fn print_json(v: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}

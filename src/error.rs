@@ -1,0 +1,86 @@
+//! The library's error type: every failure the core can report, each one line of text.
+
+use std::path::PathBuf;
+
+/// What can go wrong in the core. `Display` is the one line the binary prints on stderr.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A value the user typed or passed is not acceptable; the text says which and why.
+    #[error("{0}")]
+    Input(String),
+    /// An app slug that is not in the catalog.
+    #[error("unknown app '{name}'{}", suggest(.suggestions))]
+    UnknownApp {
+        /// What the user asked for.
+        name: String,
+        /// The nearest catalog slugs.
+        suggestions: Vec<String>,
+    },
+    /// A catalog asset that does not load or does not validate (a bug in the shipped data).
+    #[error("catalog entry '{slug}': {message}")]
+    Catalog {
+        /// The file's slug.
+        slug: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A built client that Authelia would reject.
+    #[error("client '{client_id}' would be rejected by Authelia: {message}")]
+    Invalid {
+        /// The client's id.
+        client_id: String,
+        /// Authelia's rule that fails.
+        message: String,
+    },
+    /// A digest string that is not in a format this tool understands.
+    #[error("not a digest this tool can verify: {0}")]
+    Digest(String),
+    /// The operating system's random number generator failed.
+    #[error("the system random number generator failed: {0}")]
+    Random(String),
+    /// The configuration already has a client with this id (offer rotate / replace / another id).
+    #[error("{}: a client with id '{client_id}' already exists; use --rotate to change only its secret, --replace to replace it, or --client-id for another id", .path.display())]
+    DuplicateClient {
+        /// The configuration file.
+        path: PathBuf,
+        /// The id.
+        client_id: String,
+    },
+    /// A file problem, with the file's path.
+    #[error("{}: {message}", .path.display())]
+    File {
+        /// The file.
+        path: PathBuf,
+        /// What went wrong, in one line.
+        message: String,
+    },
+    /// Any other I/O failure.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+fn suggest(s: &[String]) -> String {
+    if s.is_empty() {
+        "; run 'oidc-wizard apps' for the list".to_string()
+    } else {
+        format!("; did you mean {}?", s.join(", "))
+    }
+}
+
+impl Error {
+    /// Shorthand for an [`Error::Input`].
+    pub fn input(msg: impl Into<String>) -> Self {
+        Error::Input(msg.into())
+    }
+
+    /// Shorthand for an [`Error::File`].
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Error::File {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// The library's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,3 @@
+//! Provider-specific output beyond Authelia's client: authentik blueprints.
+
+pub mod authentik;
