@@ -5,9 +5,21 @@ use std::{env, fs, path::Path};
 fn main() {
     let root = Path::new(&env::var("CARGO_MANIFEST_DIR").unwrap()).to_path_buf();
     let out = embed(&root.join("assets/apps"), "APP_FILES", "catalog entry");
-    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("apps.rs"), out).unwrap();
-    let out = embed(&root.join("assets/authentik"), "AUTHENTIK_FILES", "authentik entry");
-    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("authentik.rs"), out).unwrap();
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("apps.rs"),
+        out,
+    )
+    .unwrap();
+    let out = embed(
+        &root.join("assets/authentik"),
+        "AUTHENTIK_FILES",
+        "authentik entry",
+    );
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("authentik.rs"),
+        out,
+    )
+    .unwrap();
 }
 
 /// Lists `dir/*.yaml` as a static array of (file stem, text).
@@ -27,7 +39,10 @@ fn embed(dir: &Path, name: &str, what: &str) -> String {
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let stem = f.file_stem().unwrap().to_string_lossy();
-        out.push_str(&format!("    ({stem:?}, include_str!({:?})),\n", f.display().to_string()));
+        out.push_str(&format!(
+            "    ({stem:?}, include_str!({:?})),\n",
+            f.display().to_string()
+        ));
     }
     out.push_str("];\n");
     out

@@ -20,7 +20,11 @@ pub struct Client {
     #[serde(alias = "id")]
     pub client_id: String,
     /// `client_name` (deprecated: `description`).
-    #[serde(alias = "description", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        alias = "description",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub client_name: Option<String>,
     /// `client_secret` (deprecated: `secret`): the digest, never the plaintext.
     #[serde(alias = "secret", skip_serializing_if = "Option::is_none", default)]
@@ -273,9 +277,8 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
 
     // authorization_policy
     if let Some(pol) = &c.authorization_policy {
-        let ok = pol == "one_factor"
-            || pol == "two_factor"
-            || ctx.policies.iter().any(|x| x == pol);
+        let ok =
+            pol == "one_factor" || pol == "two_factor" || ctx.policies.iter().any(|x| x == pol);
         if !ok {
             f.push(Finding::error(p(format!(
                 "authorization_policy must be 'one_factor', 'two_factor' or a configured policy, not '{pol}'"
@@ -319,7 +322,9 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
     if bearer {
         let bad: Vec<_> = scopes
             .iter()
-            .filter(|s| !["offline_access", "offline", "authelia.bearer.authz"].contains(&s.as_str()))
+            .filter(|s| {
+                !["offline_access", "offline", "authelia.bearer.authz"].contains(&s.as_str())
+            })
             .cloned()
             .collect();
         if !bad.is_empty() {
@@ -347,7 +352,14 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             }
         }
         let m = auth_method(c);
-        if !public && !["client_secret_basic", "client_secret_jwt", "private_key_jwt"].contains(&m) {
+        if !public
+            && ![
+                "client_secret_basic",
+                "client_secret_jwt",
+                "private_key_jwt",
+            ]
+            .contains(&m)
+        {
             f.push(Finding::error(p(format!(
                 "with scope 'authelia.bearer.authz' a confidential client must use client_secret_basic, client_secret_jwt or private_key_jwt, not '{m}'"
             ))));
@@ -409,12 +421,16 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
     // response types / modes / grants
     for r in &responses {
         if !RESPONSE_TYPES.contains(&r.as_str()) {
-            f.push(Finding::warning(p(format!("response type '{r}' is not valid"))));
+            f.push(Finding::warning(p(format!(
+                "response type '{r}' is not valid"
+            ))));
         }
     }
     for m in c.response_modes.as_deref().unwrap_or(&[]) {
         if !RESPONSE_MODES.contains(&m.as_str()) {
-            f.push(Finding::error(p(format!("response mode '{m}' is not valid"))));
+            f.push(Finding::error(p(format!(
+                "response mode '{m}' is not valid"
+            ))));
         }
     }
     for g in &grants {
@@ -477,13 +493,24 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
 
     // signing algorithms
     for (key, v) in [
-        ("access_token_signed_response_alg", &c.access_token_signed_response_alg),
-        ("userinfo_signed_response_alg", &c.userinfo_signed_response_alg),
-        ("id_token_signed_response_alg", &c.id_token_signed_response_alg),
+        (
+            "access_token_signed_response_alg",
+            &c.access_token_signed_response_alg,
+        ),
+        (
+            "userinfo_signed_response_alg",
+            &c.userinfo_signed_response_alg,
+        ),
+        (
+            "id_token_signed_response_alg",
+            &c.id_token_signed_response_alg,
+        ),
     ] {
         if let Some(a) = v {
             if !SIGNING_ALGS.contains(&a.as_str()) {
-                f.push(Finding::error(p(format!("{key} '{a}' is not a known algorithm"))));
+                f.push(Finding::error(p(format!(
+                    "{key} '{a}' is not a known algorithm"
+                ))));
             } else if key == "id_token_signed_response_alg" && a == "none" {
                 f.push(Finding::error(p(format!("{key} must not be 'none'"))));
             }
@@ -520,8 +547,12 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
                 "a confidential client cannot use token_endpoint_auth_method 'none'; set public: true or pick a secret method".into(),
             )));
         }
-        let secret_method = ["client_secret_basic", "client_secret_post", "client_secret_jwt"]
-            .contains(&method);
+        let secret_method = [
+            "client_secret_basic",
+            "client_secret_post",
+            "client_secret_jwt",
+        ]
+        .contains(&method);
         if secret_method && secret.is_none() {
             f.push(Finding::error(p("client_secret is required".into())));
         }
@@ -555,8 +586,7 @@ pub fn uri_scheme(u: &str) -> Option<&str> {
     let (scheme, _) = u.split_once(':')?;
     let mut chars = scheme.chars();
     let first = chars.next()?;
-    if first.is_ascii_alphabetic()
-        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    if first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
     {
         Some(scheme)
     } else {
@@ -610,7 +640,11 @@ mod tests {
         let mut c = confidential();
         c.public = Some(true);
         let e = errors(&c);
-        assert!(e.iter().any(|m| m.contains("must not have a client_secret")), "{e:?}");
+        assert!(
+            e.iter()
+                .any(|m| m.contains("must not have a client_secret")),
+            "{e:?}"
+        );
         c.client_secret = None;
         assert!(errors(&c).is_empty());
         c.token_endpoint_auth_method = Some("client_secret_basic".into());
@@ -621,9 +655,17 @@ mod tests {
     fn confidential_needs_secret_and_not_none() {
         let mut c = confidential();
         c.client_secret = None;
-        assert!(errors(&c).iter().any(|m| m.contains("client_secret is required")));
+        assert!(
+            errors(&c)
+                .iter()
+                .any(|m| m.contains("client_secret is required"))
+        );
         c.token_endpoint_auth_method = Some("none".into());
-        assert!(errors(&c).iter().any(|m| m.contains("cannot use token_endpoint_auth_method 'none'")));
+        assert!(
+            errors(&c)
+                .iter()
+                .any(|m| m.contains("cannot use token_endpoint_auth_method 'none'"))
+        );
     }
 
     #[test]
@@ -641,7 +683,10 @@ mod tests {
         let mut c = confidential();
         c.redirect_uris = Some(vec!["com.engomo.engomo://callback/".into()]);
         assert!(errors(&c).is_empty());
-        assert_eq!(uri_scheme("com.engomo.engomo://callback/"), Some("com.engomo.engomo"));
+        assert_eq!(
+            uri_scheme("com.engomo.engomo://callback/"),
+            Some("com.engomo.engomo")
+        );
         assert_eq!(uri_scheme("//no-scheme"), None);
     }
 

@@ -47,7 +47,9 @@ impl fmt::Display for Policy {
 pub fn parse_domain(input: &str) -> Result<String> {
     let d = input.trim();
     if d.is_empty() {
-        return Err(Error::input("domain is empty: give the base domain, e.g. example.com"));
+        return Err(Error::input(
+            "domain is empty: give the base domain, e.g. example.com",
+        ));
     }
     if d.contains("://") {
         return Err(Error::input(format!(
@@ -58,7 +60,8 @@ pub fn parse_domain(input: &str) -> Result<String> {
         return Err(Error::input(format!("domain '{d}' contains a space")));
     }
     let d = d.strip_suffix('.').unwrap_or(d).to_ascii_lowercase();
-    check_hostname(&d).map_err(|why| Error::input(format!("domain '{d}' is not a host name: {why}")))?;
+    check_hostname(&d)
+        .map_err(|why| Error::input(format!("domain '{d}' is not a host name: {why}")))?;
     Ok(d)
 }
 
@@ -202,7 +205,14 @@ mod tests {
     fn domains() {
         assert_eq!(parse_domain(" Example.COM ").unwrap(), "example.com");
         assert_eq!(parse_domain("example.com.").unwrap(), "example.com");
-        for bad in ["", "https://example.com", "exa mple.com", "a..b", "-a.com", "a/b"] {
+        for bad in [
+            "",
+            "https://example.com",
+            "exa mple.com",
+            "a..b",
+            "-a.com",
+            "a/b",
+        ] {
             assert!(parse_domain(bad).is_err(), "{bad}");
         }
     }

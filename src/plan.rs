@@ -62,26 +62,50 @@ pub fn default_auth_url(domain: &str) -> String {
 
 /// The inputs of a setup: the entry's, then the variant's.
 pub fn inputs_of<'a>(entry: &'a AppEntry, setup: &Setup<'a>) -> Vec<&'a InputSpec> {
-    entry.inputs.iter().chain(setup.extra_inputs.iter()).collect()
+    entry
+        .inputs
+        .iter()
+        .chain(setup.extra_inputs.iter())
+        .collect()
 }
 
 /// Validates a request. Each problem is reported on its own; the first is returned.
 pub fn resolve(entry: &AppEntry, setup: &Setup<'_>, req: &Request) -> Result<Resolved> {
     let domain = parse_domain(&req.domain)?;
-    let app_url = match req.app_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let app_url = match req
+        .app_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(u) => HttpUrl::parse(u, "app URL")?,
         None => HttpUrl::parse(&default_app_url(entry, &domain), "app URL")?,
     };
-    let auth_url = match req.auth_url.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let auth_url = match req
+        .auth_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(u) => HttpUrl::parse(u, "Authelia URL")?,
         None => HttpUrl::parse(&default_auth_url(&domain), "Authelia URL")?,
     };
-    let client_id = match req.client_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let client_id = match req
+        .client_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(id) => id.to_string(),
         None => setup.client.client_id.clone(),
     };
     client::valid_client_id(&client_id).map_err(Error::Input)?;
-    let policy = match req.policy.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+    let policy = match req
+        .policy
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
         Some(p) => Policy::parse(p)?,
         None => Policy::default(),
     };
@@ -90,16 +114,28 @@ pub fn resolve(entry: &AppEntry, setup: &Setup<'_>, req: &Request) -> Result<Res
         if !specs.iter().any(|s| &s.key == key) {
             let known: Vec<_> = specs.iter().map(|s| s.key.as_str()).collect();
             return Err(Error::input(if known.is_empty() {
-                format!("'{}' takes no extra values, but '{key}' was given", entry.slug)
+                format!(
+                    "'{}' takes no extra values, but '{key}' was given",
+                    entry.slug
+                )
             } else {
-                format!("unknown value '{key}' for '{}': it takes {}", entry.slug, known.join(", "))
+                format!(
+                    "unknown value '{key}' for '{}': it takes {}",
+                    entry.slug,
+                    known.join(", ")
+                )
             }));
         }
     }
     let mut values = BTreeMap::new();
     let base = Vars::base(&domain, &app_url, &auth_url, &client_id);
     for spec in specs {
-        let v = match req.values.get(&spec.key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let v = match req
+            .values
+            .get(&spec.key)
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+        {
             Some(v) => v.to_string(),
             None => match &spec.default {
                 Some(d) => base.fill(d).map_err(Error::input)?,
@@ -112,7 +148,10 @@ pub fn resolve(entry: &AppEntry, setup: &Setup<'_>, req: &Request) -> Result<Res
             },
         };
         if v.chars().any(|c| c.is_control()) {
-            return Err(Error::input(format!("{} contains a control character", spec.label)));
+            return Err(Error::input(format!(
+                "{} contains a control character",
+                spec.label
+            )));
         }
         values.insert(spec.key.clone(), v);
     }
@@ -222,8 +261,9 @@ impl Vars {
 fn is_placeholder(n: &str) -> bool {
     !n.is_empty()
         && n.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && n.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.' || c == '-')
+        && n.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.' || c == '-'
+        })
 }
 
 /// Where the client secret stands.
@@ -356,9 +396,16 @@ impl Plan {
         let plaintext = secret.plaintext().unwrap_or("").to_string();
         vars.set(
             "client_secret",
-            if plaintext.is_empty() { "(none: public client)" } else { &plaintext },
+            if plaintext.is_empty() {
+                "(none: public client)"
+            } else {
+                &plaintext
+            },
         );
-        vars.set("client_name", setup.client.client_name.as_deref().unwrap_or(&entry.name));
+        vars.set(
+            "client_name",
+            setup.client.client_name.as_deref().unwrap_or(&entry.name),
+        );
         for (k, v) in [
             ("issuer", &endpoints.issuer),
             ("discovery_url", &endpoints.discovery_url),
@@ -389,9 +436,15 @@ impl Plan {
             SecretState::Ready { digest, .. } => Some(digest.clone()),
         };
         let redirects = client.redirect_uris.clone().unwrap_or_default();
-        vars.set("redirect_uri", redirects.first().map(String::as_str).unwrap_or(""));
+        vars.set(
+            "redirect_uri",
+            redirects.first().map(String::as_str).unwrap_or(""),
+        );
         vars.set("redirect_uris", &redirects.join(", "));
-        vars.set("scopes", &client.scopes.clone().unwrap_or_default().join(" "));
+        vars.set(
+            "scopes",
+            &client.scopes.clone().unwrap_or_default().join(" "),
+        );
         let claims_policy = (!setup.id_token_claims.is_empty()).then(|| ClaimsPolicy {
             name: resolved.client_id.clone(),
             id_token: setup.id_token_claims.to_vec(),
@@ -430,7 +483,8 @@ impl Plan {
         if matches!(secret, SecretState::Pending(_)) {
             check.client_secret = Some(format!(
                 "$pbkdf2-sha512$310000${}${}",
-                "c8p78n7pUMln0jzvd4aK4Q", "JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng"
+                "c8p78n7pUMln0jzvd4aK4Q",
+                "JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng"
             ));
         }
         let ctx = client::Context {
@@ -455,7 +509,11 @@ impl Plan {
             secret,
             steps,
             env,
-            service: setup.app.service.clone().unwrap_or_else(|| entry.slug.clone()),
+            service: setup
+                .app
+                .service
+                .clone()
+                .unwrap_or_else(|| entry.slug.clone()),
             files,
             notes,
             differences: setup.differences.to_vec(),
@@ -481,7 +539,11 @@ fn fill_client(t: &Client, vars: &Vars) -> std::result::Result<Client, String> {
     let s = |o: &Option<String>| o.as_deref().map(|x| vars.fill(x)).transpose();
     let l = |o: &Option<Vec<String>>| {
         o.as_ref()
-            .map(|v| v.iter().map(|x| vars.fill(x)).collect::<std::result::Result<Vec<_>, _>>())
+            .map(|v| {
+                v.iter()
+                    .map(|x| vars.fill(x))
+                    .collect::<std::result::Result<Vec<_>, _>>()
+            })
             .transpose()
     };
     if !t.other.is_empty() {

@@ -211,7 +211,6 @@ impl Variant {
     }
 }
 
-
 /// A parsed PBKDF2 digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pbkdf2Digest {
@@ -241,8 +240,12 @@ impl Pbkdf2Digest {
         if iterations == 0 {
             return Err(bad());
         }
-        let salt = ab64_decode(parts[3]).filter(|s| !s.is_empty()).ok_or_else(bad)?;
-        let key = ab64_decode(parts[4]).filter(|k| !k.is_empty()).ok_or_else(bad)?;
+        let salt = ab64_decode(parts[3])
+            .filter(|s| !s.is_empty())
+            .ok_or_else(bad)?;
+        let key = ab64_decode(parts[4])
+            .filter(|k| !k.is_empty())
+            .ok_or_else(bad)?;
         Ok(Pbkdf2Digest {
             variant,
             iterations,

@@ -31,7 +31,10 @@ pub fn parse_entry(stem: &str, text: &str) -> Result<AppEntry> {
     };
     let entry: AppEntry = serde_yaml::from_str(text).map_err(|e| err(e.to_string()))?;
     if entry.slug != stem {
-        return Err(err(format!("slug '{}' does not match the file name", entry.slug)));
+        return Err(err(format!(
+            "slug '{}' does not match the file name",
+            entry.slug
+        )));
     }
     for s in entry.setups() {
         if !s.client.other.is_empty() {
@@ -39,7 +42,9 @@ pub fn parse_entry(stem: &str, text: &str) -> Result<AppEntry> {
             return Err(err(format!("unknown client keys: {}", keys.join(", "))));
         }
         if s.client.client_secret.is_some() {
-            return Err(err("client templates never carry client_secret; use fixed_secret".into()));
+            return Err(err(
+                "client templates never carry client_secret; use fixed_secret".into(),
+            ));
         }
     }
     let mut ids: Vec<_> = entry.variants.iter().map(|v| v.id.as_str()).collect();
@@ -80,7 +85,9 @@ pub fn find(name: &str) -> Result<&'static AppEntry> {
     let all = all()?;
     let key = name.trim().to_lowercase();
     if let Some(e) = all.iter().find(|e| {
-        e.slug == key || e.name.to_lowercase() == key || e.aliases.iter().any(|a| a.to_lowercase() == key)
+        e.slug == key
+            || e.name.to_lowercase() == key
+            || e.aliases.iter().any(|a| a.to_lowercase() == key)
     }) {
         return Ok(e);
     }
@@ -104,7 +111,11 @@ pub fn find(name: &str) -> Result<&'static AppEntry> {
         .map(|(_, e)| e.slug.clone())
         .collect();
     if suggestions.is_empty() {
-        suggestions = search(all, name).into_iter().take(3).map(|e| e.slug.clone()).collect();
+        suggestions = search(all, name)
+            .into_iter()
+            .take(3)
+            .map(|e| e.slug.clone())
+            .collect();
     }
     Err(Error::UnknownApp {
         name: name.trim().to_string(),

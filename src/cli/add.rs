@@ -95,7 +95,9 @@ pub fn run(args: AddArgs, config: Option<PathBuf>) -> Result<u8> {
         return crate::provider::authentik::add_command(&args);
     }
     if args.out.is_some() {
-        return Err(Error::input("--out writes an authentik blueprint; use it with --provider authentik"));
+        return Err(Error::input(
+            "--out writes an authentik blueprint; use it with --provider authentik",
+        ));
     }
     if let Some(path) = config {
         return crate::config::add_command(&args, &path);

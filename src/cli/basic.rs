@@ -38,7 +38,10 @@ pub fn apps(json: bool) -> Result<u8> {
                 let ids: Vec<_> = e.variants.iter().map(|v| v.id.as_str()).collect();
                 format!(" [variants: {}]", ids.join(", "))
             };
-            println!("{:<width$}  {} - {}{variants}", e.slug, e.name, e.description);
+            println!(
+                "{:<width$}  {} - {}{variants}",
+                e.slug, e.name, e.description
+            );
         }
     }
     Ok(exit::OK)

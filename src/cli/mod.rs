@@ -16,7 +16,9 @@ use std::path::PathBuf;
 /// Without a subcommand, in a terminal, opens the wizard.
 #[derive(Debug, Parser)]
 #[command(name = "oidc-wizard", version, about, long_about = None)]
-#[command(after_help = "Exit codes: 0 ok, 1 error (or no match / findings), 2 usage, 130 interrupted.")]
+#[command(
+    after_help = "Exit codes: 0 ok, 1 error (or no match / findings), 2 usage, 130 interrupted."
+)]
 pub struct Cli {
     /// Authelia configuration file to merge into (default: last used, then $X_AUTHELIA_CONFIG).
     #[arg(long, global = true, value_name = "PATH")]
@@ -168,10 +170,17 @@ pub fn main() -> u8 {
                     exit::USAGE
                 }
                 _ => {
+                    // clap's message is several lines; keep what comes before the usage, on one line.
                     let text = e.to_string();
-                    let first = text.lines().next().unwrap_or("invalid arguments");
-                    let first = first.strip_prefix("error: ").unwrap_or(first);
-                    eprintln!("oidc-wizard: {first} (see 'oidc-wizard --help')");
+                    let what: Vec<&str> = text
+                        .lines()
+                        .map(str::trim)
+                        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more"))
+                        .filter(|l| !l.is_empty())
+                        .collect();
+                    let what = what.join(" ");
+                    let what = what.strip_prefix("error: ").unwrap_or(&what);
+                    eprintln!("oidc-wizard: {what} (see 'oidc-wizard --help')");
                     exit::USAGE
                 }
             };
@@ -203,8 +212,9 @@ pub fn run(cli: Cli) -> Result<u8> {
         Some(Command::Hash) => basic::hash(),
         Some(Command::Verify { digest }) => basic::verify(&digest),
         Some(Command::Check { json }) => {
-            let path = config_path(cli.config)
-                .ok_or_else(|| Error::input("check needs --config <PATH> (or X_AUTHELIA_CONFIG)"))?;
+            let path = config_path(cli.config).ok_or_else(|| {
+                Error::input("check needs --config <PATH> (or X_AUTHELIA_CONFIG)")
+            })?;
             crate::config::check_command(&path, json)
         }
         Some(Command::Add(args)) => add::run(args, config_path(cli.config)),
@@ -215,9 +225,12 @@ pub fn run(cli: Cli) -> Result<u8> {
 /// when it lists several).
 pub fn config_path(flag: Option<PathBuf>) -> Option<PathBuf> {
     flag.or_else(|| {
-        std::env::var("X_AUTHELIA_CONFIG")
-            .ok()
-            .and_then(|v| v.split(',').map(str::trim).find(|s| !s.is_empty()).map(PathBuf::from))
+        std::env::var("X_AUTHELIA_CONFIG").ok().and_then(|v| {
+            v.split(',')
+                .map(str::trim)
+                .find(|s| !s.is_empty())
+                .map(PathBuf::from)
+        })
     })
 }
 

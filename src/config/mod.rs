@@ -63,7 +63,10 @@ pub struct Written {
 
 /// Reads a configuration file.
 pub fn load(path: &Path) -> Result<Document> {
-    Err(Error::file(path, "reading configurations is not available yet"))
+    Err(Error::file(
+        path,
+        "reading configurations is not available yet",
+    ))
 }
 
 /// What the configuration offers as defaults for the domain and Authelia URL.
@@ -83,7 +86,10 @@ pub fn write(doc: &Document, _out: &MergeOutput) -> Result<Written> {
 
 /// `oidc-wizard add ... --config PATH`.
 pub fn add_command(_args: &AddArgs, path: &Path) -> Result<u8> {
-    Err(Error::file(path, "merging into a configuration is not available yet"))
+    Err(Error::file(
+        path,
+        "merging into a configuration is not available yet",
+    ))
 }
 
 /// `oidc-wizard check --config PATH`.

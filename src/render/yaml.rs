@@ -51,7 +51,13 @@ fn pad(n: usize) -> String {
 
 /// Writes `map` with its keys at column `col`. When `first` is given, it replaces the indentation
 /// of the first line (used for `- ` list items).
-pub fn write_map(out: &mut Vec<String>, map: &Map<String, Value>, col: usize, style: Style, first: Option<String>) {
+pub fn write_map(
+    out: &mut Vec<String>,
+    map: &Map<String, Value>,
+    col: usize,
+    style: Style,
+    first: Option<String>,
+) {
     let mut first = first;
     for (k, v) in map {
         let lead = first.take().unwrap_or_else(|| pad(col));
@@ -74,7 +80,11 @@ fn write_entry(out: &mut Vec<String>, lead: &str, k: &str, v: &Value, col: usize
         }
         Value::Array(items) => {
             out.push(format!("{lead}{k}:"));
-            let item_col = if style.seq_indent { col + style.indent } else { col };
+            let item_col = if style.seq_indent {
+                col + style.indent
+            } else {
+                col
+            };
             for item in items {
                 write_item(out, item, item_col, style);
             }
@@ -124,7 +134,15 @@ mod tests {
             "      - client_id: 'it''s'\n        public: false\n        redirect_uris:\n          - 'https://a/cb'\n        nested:\n          x: []"
         );
         let mut flush = Vec::new();
-        write_item(&mut flush, &v, 4, Style { indent: 4, seq_indent: false });
+        write_item(
+            &mut flush,
+            &v,
+            4,
+            Style {
+                indent: 4,
+                seq_indent: false,
+            },
+        );
         assert_eq!(flush[3], "      - 'https://a/cb'");
     }
 }
