@@ -318,6 +318,19 @@ pub struct ClaimsPolicy {
     pub id_token: Vec<String>,
 }
 
+/// A named entry the plan adds under `identity_providers.oidc` beside the client (a claims policy,
+/// a custom scope, a custom lifespan, an authorization policy).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Addition {
+    /// The section's path under `identity_providers.oidc` (`["claims_policies"]`,
+    /// `["lifespans", "custom"]`).
+    pub section: Vec<String>,
+    /// The entry's name (its key in the section).
+    pub name: String,
+    /// The entry's value.
+    pub value: serde_json::Value,
+}
+
 /// Everything the user needs for one app.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -333,8 +346,11 @@ pub struct Plan {
     pub endpoints: Endpoints,
     /// The client as it goes under `clients:` (`client_secret` holds the digest once known).
     pub client: Client,
-    /// A claims policy to add beside the client.
+    /// The ID-token claims policy named after the client (also in `additions`).
     pub claims_policy: Option<ClaimsPolicy>,
+    /// Everything to add beside the client under `identity_providers.oidc`, the claims policy
+    /// included.
+    pub additions: Vec<Addition>,
     /// The secret.
     pub secret: SecretState,
     /// App-side steps, values filled in.
@@ -452,6 +468,27 @@ impl Plan {
         if let Some(cp) = &claims_policy {
             client.claims_policy = Some(cp.name.clone());
         }
+        let mut additions: Vec<Addition> = claims_policy
+            .iter()
+            .map(|cp| Addition {
+                section: vec!["claims_policies".into()],
+                name: cp.name.clone(),
+                value: serde_json::json!({ "id_token": cp.id_token }),
+            })
+            .collect();
+        for (path, name, value) in setup.oidc_additions.entries() {
+            if additions
+                .iter()
+                .any(|a| a.section == path && a.name == name)
+            {
+                return Err(cat(format!("{} '{name}' is defined twice", path.join("."))));
+            }
+            additions.push(Addition {
+                section: path.iter().map(|p| p.to_string()).collect(),
+                name: name.to_string(),
+                value: value.clone(),
+            });
+        }
         let fill_all = |list: &[String]| -> Result<Vec<String>> {
             list.iter()
                 .map(|s| vars.fill(s).map_err(cat))
@@ -487,9 +524,18 @@ impl Plan {
                 "JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng"
             ));
         }
+        let names = |sec: &[&str]| -> Vec<String> {
+            additions
+                .iter()
+                .filter(|a| a.section == sec)
+                .map(|a| a.name.clone())
+                .collect()
+        };
         let ctx = client::Context {
-            claims_policies: claims_policy.iter().map(|c| c.name.clone()).collect(),
-            ..Default::default()
+            claims_policies: names(&["claims_policies"]),
+            custom_scopes: names(&["scopes"]),
+            policies: names(&["authorization_policies"]),
+            lifespans: names(&["lifespans", "custom"]),
         };
         let findings: Vec<Finding> = client::validate(&check, &ctx);
         if let Some(e) = findings.iter().find(|f| f.severity == Severity::Error) {
@@ -506,6 +552,7 @@ impl Plan {
             endpoints,
             client,
             claims_policy,
+            additions,
             secret,
             steps,
             env,

@@ -56,6 +56,12 @@ pub struct AppEntry {
     /// A secret the vendor hard-codes in its app (e.g. ownCloud's desktop client). Used as is.
     #[serde(default)]
     pub fixed_secret: Option<String>,
+    /// Provider-level definitions the client relies on, added beside it under
+    /// `identity_providers.oidc`: named entries of `claims_policies`, `scopes`,
+    /// `authorization_policies` and `lifespans.custom` (e.g. a custom scope and the claims policy
+    /// that fills it). Names are literal.
+    #[serde(default)]
+    pub oidc_additions: OidcAdditions,
     /// What to do in the app.
     pub app: AppSide,
     /// Facts the user must know (users are not created on sign-in, an email must match, ...).
@@ -92,6 +98,8 @@ pub struct Setup<'a> {
     pub client: &'a Client,
     /// Claims for the ID-token claims policy.
     pub id_token_claims: &'a [String],
+    /// Provider-level definitions the client relies on.
+    pub oidc_additions: &'a OidcAdditions,
     /// A vendor-fixed secret.
     pub fixed_secret: Option<&'a str>,
     /// The app side.
@@ -112,6 +120,7 @@ impl AppEntry {
             label: self.variant_label.as_deref().unwrap_or(&self.name),
             client: &self.client,
             id_token_claims: &self.id_token_claims,
+            oidc_additions: &self.oidc_additions,
             fixed_secret: self.fixed_secret.as_deref(),
             app: &self.app,
             notes: &self.notes,
@@ -123,6 +132,7 @@ impl AppEntry {
             label: &x.label,
             client: &x.client,
             id_token_claims: &x.id_token_claims,
+            oidc_additions: &x.oidc_additions,
             fixed_secret: x.fixed_secret.as_deref(),
             app: &x.app,
             notes: &x.notes,
@@ -166,6 +176,12 @@ pub struct VariantEntry {
     /// A secret the vendor hard-codes in its app (e.g. ownCloud's desktop client). Used as is.
     #[serde(default)]
     pub fixed_secret: Option<String>,
+    /// Provider-level definitions the client relies on, added beside it under
+    /// `identity_providers.oidc`: named entries of `claims_policies`, `scopes`,
+    /// `authorization_policies` and `lifespans.custom` (e.g. a custom scope and the claims policy
+    /// that fills it). Names are literal.
+    #[serde(default)]
+    pub oidc_additions: OidcAdditions,
     /// What to do in the app.
     pub app: AppSide,
     /// Facts the user must know (users are not created on sign-in, an email must match, ...).
@@ -231,4 +247,51 @@ pub struct InputSpec {
     /// Default value (may use placeholders); none means the user must give one.
     #[serde(default)]
     pub default: Option<String>,
+}
+
+/// Named entries an app needs under `identity_providers.oidc`, by section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OidcAdditions {
+    /// `claims_policies.<name>`.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub claims_policies: serde_json::Map<String, serde_json::Value>,
+    /// `scopes.<name>` (custom scopes).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub scopes: serde_json::Map<String, serde_json::Value>,
+    /// `authorization_policies.<name>`.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub authorization_policies: serde_json::Map<String, serde_json::Value>,
+    /// `lifespans.custom.<name>`.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub lifespans: serde_json::Map<String, serde_json::Value>,
+}
+
+impl OidcAdditions {
+    /// Whether there is nothing to add.
+    pub fn is_empty(&self) -> bool {
+        self.claims_policies.is_empty()
+            && self.scopes.is_empty()
+            && self.authorization_policies.is_empty()
+            && self.lifespans.is_empty()
+    }
+
+    /// Every entry as (path of the section under `identity_providers.oidc`, name, value).
+    pub fn entries(&self) -> Vec<(&'static [&'static str], &str, &serde_json::Value)> {
+        let mut v = Vec::new();
+        for (path, map) in [
+            (&["claims_policies"][..], &self.claims_policies),
+            (&["scopes"][..], &self.scopes),
+            (
+                &["authorization_policies"][..],
+                &self.authorization_policies,
+            ),
+            (&["lifespans", "custom"][..], &self.lifespans),
+        ] {
+            for (k, val) in map {
+                v.push((path, k.as_str(), val));
+            }
+        }
+        v
+    }
 }

@@ -32,6 +32,28 @@ pub fn claims_policy_value(cp: &ClaimsPolicy) -> Map<String, Value> {
     m
 }
 
+/// The plan's additions (claims policies, custom scopes, ...) as YAML lines with their section
+/// keys at column `col`, grouped by section in the order they first appear.
+pub fn additions_lines(plan: &Plan, col: usize, style: Style) -> Vec<String> {
+    let mut root = Map::new();
+    for a in &plan.additions {
+        let mut m = &mut root;
+        for key in &a.section {
+            let slot = m
+                .entry(key.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            m = match slot {
+                Value::Object(o) => o,
+                _ => unreachable!("sections are mappings"),
+            };
+        }
+        m.insert(a.name.clone(), a.value.clone());
+    }
+    let mut out = Vec::new();
+    yaml::write_map(&mut out, &root, col, style, None);
+    out
+}
+
 const SECRET_COMMENT: &str = "# The digest of the client secret shown by oidc-wizard.";
 const PENDING: &str = "(computing the digest...)";
 
@@ -45,9 +67,17 @@ pub fn client_item_lines(c: &Client, col: usize, style: Style) -> Vec<String> {
         if t.starts_with("client_secret: ") {
             if c.client_secret.as_deref() == Some("") {
                 *line = line.replace("client_secret: ''", &format!("client_secret: '{PENDING}'"));
-            } else {
+            } else if c
+                .client_secret
+                .as_deref()
+                .is_some_and(crate::secret::is_digest)
+            {
                 line.push_str("  ");
                 line.push_str(SECRET_COMMENT);
+            } else {
+                line.push_str(
+                    "  # A secret the vendor fixes in its app; Authelia stores it as plaintext.",
+                );
             }
         }
     }
@@ -64,10 +94,7 @@ pub fn client_yaml(plan: &Plan) -> String {
         "  oidc:".to_string(),
         "    ## The rest of the OpenID Connect provider configuration (hmac_secret, jwks) goes here.".to_string(),
     ];
-    if let Some(cp) = &plan.claims_policy {
-        out.push("    claims_policies:".into());
-        yaml::write_map(&mut out, &claims_policy_value(cp), 6, style, None);
-    }
+    out.extend(additions_lines(plan, 4, style));
     out.push("    clients:".into());
     out.extend(client_item_lines(&plan.client, 6, style));
     let mut s = out.join("\n");
