@@ -25,7 +25,7 @@ fn main() {
 /// Lists `dir/*.yaml` as a static array of (file stem, text).
 fn embed(dir: &Path, name: &str, what: &str) -> String {
     println!("cargo:rerun-if-changed={}", dir.display());
-    let mut files: Vec<_> = fs::read_dir(&dir)
+    let mut files: Vec<_> = fs::read_dir(dir)
         .map(|d| d.collect::<Vec<_>>())
         .unwrap_or_default()
         .into_iter()

@@ -343,13 +343,12 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
                 "grant_types must be configured with scope 'authelia.bearer.authz'".into(),
             )));
         }
-        if !client_credentials {
-            if c.require_pushed_authorization_requests != Some(true)
+        if !client_credentials
+            && (c.require_pushed_authorization_requests != Some(true)
                 || c.require_pkce != Some(true)
-                || c.pkce_challenge_method.as_deref() != Some("S256")
-            {
-                f.push(Finding::error(p("with scope 'authelia.bearer.authz' the client must require pushed authorization requests and PKCE with S256".into())));
-            }
+                || c.pkce_challenge_method.as_deref() != Some("S256"))
+        {
+            f.push(Finding::error(p("with scope 'authelia.bearer.authz' the client must require pushed authorization requests and PKCE with S256".into())));
         }
         let m = auth_method(c);
         if !public
@@ -577,7 +576,7 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             )));
         }
     }
-    f.sort_by(|a, b| b.severity.cmp(&a.severity));
+    f.sort_by_key(|x| std::cmp::Reverse(x.severity));
     f
 }
 

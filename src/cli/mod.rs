@@ -56,7 +56,7 @@ pub enum Command {
         json: bool,
     },
     /// Build the client for an app: YAML for Authelia, the app-side steps and a fresh secret.
-    Add(AddArgs),
+    Add(Box<AddArgs>),
     /// Generate a random client secret and its digest.
     Secret {
         /// Number of characters.
@@ -217,7 +217,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             })?;
             crate::config::check_command(&path, json)
         }
-        Some(Command::Add(args)) => add::run(args, config_path(cli.config)),
+        Some(Command::Add(args)) => add::run(*args, config_path(cli.config)),
     }
 }
 
