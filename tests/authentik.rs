@@ -488,3 +488,13 @@ fn every_data_file_parses() {
     assert_eq!(entries.len(), authentik::files().len());
     assert!(entries.iter().any(|e| e.slug == "engomo"));
 }
+
+#[test]
+fn ldap_only_guides_say_so() {
+    let e = authentik::find("jellyfin").unwrap_err().to_string();
+    assert!(
+        e.contains("authentik does not document") && e.contains("LDAP"),
+        "{e}"
+    );
+    assert!(!authentik::supports("jellyfin"));
+}

@@ -107,12 +107,23 @@ pub fn find(slug: &str) -> Result<&'static AuthentikEntry> {
             let name = catalog::find(slug)
                 .map(|e| e.name.clone())
                 .unwrap_or_else(|_| slug.to_string());
+            if let Some((_, why)) = NOT_OIDC.iter().find(|(s, _)| *s == slug) {
+                return Err(Error::input(format!(
+                    "authentik does not document {name} with OpenID Connect: {why}"
+                )));
+            }
             Err(Error::input(format!(
                 "authentik does not document {name}: it has no integration guide for it, so oidc-wizard makes no blueprint (use --provider authelia, or see 'oidc-wizard apps')"
             )))
         }
     }
 }
+
+/// Apps whose authentik guide uses another protocol, so no OpenID Connect blueprint is made.
+const NOT_OIDC: &[(&str, &str)] = &[(
+    "jellyfin",
+    "its guide signs in through the LDAP Authentication plugin and an authentik LDAP outpost, so oidc-wizard makes no blueprint",
+)];
 
 /// The default authentik URL for a domain.
 pub fn default_auth_url(domain: &str) -> String {
