@@ -487,7 +487,7 @@ fn authentik_steps(
         ),
         "Or, without access to the worker's files: in the admin interface open Customization > Blueprints, create a blueprint and paste the text as its content (or import the file once from Flows and Stages > Flows > Import).".into(),
         format!(
-            "Check that it applied: Customization > Blueprints lists '{}' with the status successful, and Applications > Applications lists {} (slug {}) with the provider '{}'. A failed blueprint changes nothing (it applies as one transaction); the worker's log says why.",
+            "Check that it applied: Customization > Blueprints lists '{}' with the status successful, and Applications > Applications lists {} (slug {}) with the provider '{}', whose Signing Key is '{DEFAULT_SIGNING_KEY}' (if you renamed that certificate, pick a key there: without one authentik signs with the client secret). A failed blueprint changes nothing (it applies as one transaction); the worker's log says why.",
             bp.blueprint_name, bp.app_name, bp.application_slug, bp.provider_name
         ),
     ];
@@ -643,4 +643,146 @@ pub fn json(bp: &BlueprintPlan) -> Map<String, Value> {
     put("notes", json!(notes(bp)));
     put("differences", json!(plan.differences));
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog;
+    use crate::plan::Request;
+    use crate::provider::authentik::parse_entry;
+
+    fn resolved(entry: &AppEntry) -> Resolved {
+        let req = Request {
+            domain: "example.com".into(),
+            auth_url: Some("https://ak.example.com".into()),
+            ..Default::default()
+        };
+        crate::plan::resolve(entry, &catalog::setup_of(entry, None).unwrap(), &req).unwrap()
+    }
+
+    const CUSTOM: &str = "slug: engomo
+guide: engomo.mdx
+client_type: confidential
+provider_name: O'Brien's provider
+application_slug: engomo-two
+redirect_uris:
+  - url: '{app_url}/cb'
+  - url: '{app_url}/cb'
+  - url: '{app_url}/bye'
+    type: logout
+  - url: '^https://x\\.example\\.com/.*$'
+    matching_mode: regex
+scopes: [openid]
+managed_mappings: [openid, email]
+custom_mappings:
+  - scope: roles
+    expression: |
+      roles = []
+
+      if request.user.is_superuser:
+          roles.append(\"admin\")
+      return {\"roles\": roles}
+access_token_validity: minutes=10
+include_claims_in_id_token: false
+app:
+  steps: ['Issuer: {issuer_base} (slug {application_slug}, provider {provider_name})']
+";
+
+    #[test]
+    fn custom_entry_renders_as_valid_yaml_with_its_values() {
+        let entry = catalog::find("engomo").unwrap();
+        let ak = parse_entry("engomo", CUSTOM).unwrap();
+        let bp = build(entry, &ak, &resolved(entry), Some("p'ss")).unwrap();
+        let y: serde_yaml::Value = serde_yaml::from_str(&bp.blueprint).expect("valid YAML");
+        let entries = y["entries"].as_sequence().unwrap();
+        assert_eq!(entries.len(), 3);
+        // The multi-line expression comes back exactly, blank line included.
+        assert_eq!(
+            entries[0]["attrs"]["expression"].as_str().unwrap(),
+            "roles = []\n\nif request.user.is_superuser:\n    roles.append(\"admin\")\nreturn {\"roles\": roles}\n"
+        );
+        assert_eq!(
+            entries[0]["identifiers"]["name"].as_str().unwrap(),
+            "engomo roles"
+        );
+        let p = &entries[1]["attrs"];
+        assert_eq!(
+            entries[1]["identifiers"]["name"].as_str().unwrap(),
+            "O'Brien's provider"
+        );
+        assert_eq!(p["client_secret"].as_str().unwrap(), "p'ss");
+        assert_eq!(p["access_token_validity"].as_str().unwrap(), "minutes=10");
+        assert_eq!(p["include_claims_in_id_token"].as_bool(), Some(false));
+        // The duplicate redirect is written once; logout and regex entries keep their kind.
+        let r = p["redirect_uris"].as_sequence().unwrap();
+        assert_eq!(r.len(), 3);
+        assert_eq!(r[1]["redirect_uri_type"].as_str(), Some("logout"));
+        assert_eq!(r[2]["matching_mode"].as_str(), Some("regex"));
+        assert_eq!(r[2]["url"].as_str(), Some("^https://x\\.example\\.com/.*$"));
+        assert_eq!(
+            entries[2]["identifiers"]["slug"].as_str(),
+            Some("engomo-two")
+        );
+        // The per-application endpoints follow the application slug.
+        assert_eq!(
+            bp.endpoints.issuer,
+            "https://ak.example.com/application/o/engomo-two/"
+        );
+        assert_eq!(
+            bp.steps(),
+            [
+                "Issuer: https://ak.example.com/application/o/engomo-two (slug engomo-two, provider O'Brien's provider)"
+            ]
+        );
+        let labels: Vec<_> = bp.values.iter().map(|(k, _)| k.as_str()).collect();
+        assert!(labels.contains(&"Post-logout URI") && labels.contains(&"Redirect (regex)"));
+        assert!(notes(&bp).iter().any(|n| n.contains("plaintext")));
+    }
+
+    #[test]
+    fn secrets_follow_the_client_type() {
+        let entry = catalog::find("engomo").unwrap();
+        let ak = parse_entry("engomo", CUSTOM).unwrap();
+        let r = resolved(entry);
+        assert!(build(entry, &ak, &r, None).is_err());
+        assert!(build(entry, &ak, &r, Some("")).is_err());
+        assert!(build(entry, &ak, &r, Some(&"x".repeat(256))).is_err());
+        let public = parse_entry(
+            "engomo",
+            &CUSTOM.replace("client_type: confidential", "client_type: public"),
+        )
+        .unwrap();
+        let bp = build(entry, &public, &r, Some("ignored")).unwrap();
+        assert_eq!(bp.client_secret, None);
+        assert!(!bp.blueprint.contains("client_secret"));
+        assert!(!bp.blueprint.contains("ignored"));
+    }
+
+    #[test]
+    fn relative_strict_redirects_are_refused() {
+        let entry = catalog::find("engomo").unwrap();
+        let ak = parse_entry("engomo", &CUSTOM.replace("'{app_url}/cb'", "'/cb'")).unwrap();
+        let e = build(entry, &ak, &resolved(entry), Some("s"))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not an absolute URI"), "{e}");
+    }
+
+    #[test]
+    fn unknown_placeholders_are_catalog_errors() {
+        let entry = catalog::find("engomo").unwrap();
+        let ak = parse_entry(
+            "engomo",
+            &CUSTOM.replace("'{app_url}/bye'", "'{app_uri}/bye'"),
+        )
+        .unwrap();
+        let e = build(entry, &ak, &resolved(entry), Some("s"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("authentik/engomo") && e.contains("app_uri"),
+            "{e}"
+        );
+    }
 }

@@ -331,3 +331,110 @@ pub fn valid_slug(s: &str) -> bool {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         && !RESERVED_SLUGS.contains(&s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BASE: &str = "slug: x
+guide: x.md
+client_type: confidential
+redirect_uris:
+  - url: '{app_url}/cb'
+scopes: [openid]
+managed_mappings: [openid, email]
+app: {}
+";
+
+    fn parse(extra: &str) -> AuthentikEntry {
+        serde_yaml::from_str(&format!("{BASE}{extra}")).unwrap()
+    }
+
+    fn problem(e: &AuthentikEntry) -> String {
+        e.check().unwrap_err()
+    }
+
+    #[test]
+    fn a_minimal_entry_is_fine_and_defaults_apply() {
+        let e = parse("");
+        assert_eq!(e.check(), Ok(()));
+        assert_eq!(e.grants(), ["authorization_code"]);
+        assert_eq!(e.redirect_uris[0].matching_mode, MatchingMode::Strict);
+        assert_eq!(e.redirect_uris[0].kind, RedirectKind::Authorization);
+        let mut e = e;
+        e.managed_mappings.push("offline_access".into());
+        assert_eq!(e.grants(), ["authorization_code", "refresh_token"]);
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        assert!(
+            serde_yaml::from_str::<AuthentikEntry>(&format!("{BASE}subject_mode: user_email\n"))
+                .is_err()
+        );
+        assert!(
+            serde_yaml::from_str::<AuthentikEntry>(&BASE.replace("confidential", "secret"))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn check_catches_what_serde_cannot() {
+        let mut e = parse("");
+        e.redirect_uris.clear();
+        assert!(problem(&e).contains("empty"));
+
+        let mut e = parse("");
+        e.redirect_uris[0].matching_mode = MatchingMode::Regex;
+        assert!(problem(&e).contains("strict authorization"));
+
+        let mut e = parse("");
+        e.managed_mappings.push("groups".into());
+        assert!(problem(&e).contains("'groups'"));
+
+        let mut e = parse("");
+        e.managed_mappings.retain(|m| m != "openid");
+        assert!(problem(&e).contains("openid"));
+
+        let e = parse(
+            "custom_mappings:\n  - {scope: email, expression: 'return {}', replaces_managed: true}\n",
+        );
+        assert!(problem(&e).contains("still listed"));
+
+        let e = parse(
+            "custom_mappings:\n  - {scope: a, expression: 'return {}'}\n  - {scope: a, expression: 'return {}'}\n",
+        );
+        assert!(problem(&e).contains("same scope"));
+
+        let e = parse("custom_mappings:\n  - {scope: a, expression: '  return {}'}\n");
+        assert!(problem(&e).contains("white space"));
+
+        assert!(problem(&parse("sub_mode: user_mail\n")).contains("sub_mode"));
+        assert!(problem(&parse("grant_types: [authorization_code, magic]\n")).contains("magic"));
+        assert!(problem(&parse("grant_types: [refresh_token]\n")).contains("authorization_code"));
+        assert!(problem(&parse("logout_uri: '{app_url}/x'\n")).contains("logout_method"));
+        assert!(problem(&parse("logout_method: backchannel\n")).contains("logout_uri"));
+        assert!(problem(&parse("logout_uri: x\nlogout_method: sideways\n")).contains("sideways"));
+        assert!(problem(&parse("application_slug: token\n")).contains("slug"));
+        assert_eq!(
+            parse("logout_uri: x\nlogout_method: frontchannel\n").check(),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(valid_slug("my-app_2"));
+        for bad in [
+            "",
+            "My-App",
+            "a b",
+            "authorize",
+            "userinfo",
+            "a/b",
+            &"a".repeat(51),
+        ] {
+            assert!(!valid_slug(bad), "{bad:?}");
+        }
+    }
+}
