@@ -498,3 +498,13 @@ fn ldap_only_guides_say_so() {
     );
     assert!(!authentik::supports("jellyfin"));
 }
+
+#[test]
+fn unsupported_reason_for_the_provider_choice() {
+    assert_eq!(authentik::unsupported_reason("engomo"), None);
+    let r = authentik::unsupported_reason("jellyfin").unwrap();
+    assert!(
+        r.starts_with("authentik does not document") && !r.contains('\n'),
+        "{r}"
+    );
+}

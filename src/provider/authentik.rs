@@ -9,6 +9,13 @@
 //! [`plan`] (a [`BlueprintPlan`]: blueprint text, authentik-side steps, app-side [`Plan`],
 //! copyable values). [`add_command`] is the CLI edge: it draws the secret, prints, and writes the
 //! file for `--out`.
+//!
+//! For the wizard: [`supports`] / [`unsupported_reason`] for the provider choice; then
+//! [`resolve`] (or [`setup`] with [`plan::resolve`] after setting the URL from
+//! [`default_auth_url`]), a secret from [`crate::secret::generate`] when [`needs_secret`], and
+//! [`plan`]. The [`BlueprintPlan`] holds the blueprint text, `authentik_steps`, the app-side
+//! steps (`plan.steps`, env, files) and `values` (labelled values to copy); [`write_blueprint`]
+//! saves it.
 
 pub mod blueprint;
 pub mod model;
@@ -90,6 +97,12 @@ fn loaded(slug: &str) -> Option<&'static Loaded> {
 /// Every app authentik documents, by catalog slug.
 pub fn entries() -> Result<Vec<&'static AuthentikEntry>> {
     Ok(registry()?.iter().map(|l| &l.entry).collect())
+}
+
+/// Why no blueprint can be made for a catalog app (one line for the wizard's provider choice), or
+/// `None` when authentik documents it.
+pub fn unsupported_reason(slug: &str) -> Option<String> {
+    find(slug).err().map(|e| e.to_string())
 }
 
 /// Whether authentik documents this catalog app (a blueprint can be made).
@@ -307,6 +320,11 @@ pub fn write_blueprint(
         .unwrap_or_else(|| bp.file_name.clone());
     let tmp = dir.join(format!(".{name}.oidc-wizard.tmp"));
     let private = bp.client_secret.is_some();
+    // A leftover of an interrupted run (never followed: remove_file removes a link itself).
+    if tmp.symlink_metadata().is_ok() {
+        std::fs::remove_file(&tmp)
+            .map_err(|e| ferr(format!("cannot remove {}: {e}", tmp.display())))?;
+    }
     let result = (|| -> std::io::Result<()> {
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create_new(true);
