@@ -277,6 +277,15 @@ impl AuthentikEntry {
         {
             return Err("grant_types must include authorization_code".into());
         }
+        for scope in &self.scopes {
+            let served = self.managed_mappings.contains(scope)
+                || self.custom_mappings.iter().any(|c| &c.scope == scope);
+            if !served {
+                return Err(format!(
+                    "scope '{scope}' is requested but no mapping for it is attached (authentik would refuse it)"
+                ));
+            }
+        }
         match (&self.logout_uri, self.logout_method.as_deref()) {
             (Some(_), Some("backchannel" | "frontchannel")) | (None, None) => {}
             (Some(_), None) => return Err("logout_uri needs logout_method".into()),
@@ -420,6 +429,18 @@ app: {}
             parse("logout_uri: x\nlogout_method: frontchannel\n").check(),
             Ok(())
         );
+    }
+
+    #[test]
+    fn requested_scopes_need_a_mapping() {
+        let mut e = parse("");
+        e.scopes.push("profile".into());
+        assert!(problem(&e).contains("'profile'"));
+        e.managed_mappings.push("profile".into());
+        assert_eq!(e.check(), Ok(()));
+        let mut e = parse("custom_mappings:\n  - {scope: roles, expression: 'return {}'}\n");
+        e.scopes.push("roles".into());
+        assert_eq!(e.check(), Ok(()));
     }
 
     #[test]
