@@ -440,6 +440,38 @@ fn every_blueprint_validates_against_the_schema() {
             "{}: Authelia's URL in the steps",
             ak.slug
         );
+        // Every value the app needs reaches the user through the steps, env or files.
+        let plan = &bp.plan;
+        let everything = format!(
+            "{all}\n{}\n{}",
+            plan.env
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            plan.files
+                .iter()
+                .map(|(_, _, c)| c.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+        assert!(
+            everything.contains(&bp.client_id),
+            "{}: the client id is never given",
+            ak.slug
+        );
+        if let Some(s) = &bp.client_secret {
+            assert!(
+                everything.contains(s.as_str()),
+                "{}: the client secret is never given",
+                ak.slug
+            );
+        }
+        assert!(
+            everything.contains("https://authentik.example.com/application/o/"),
+            "{}: no authentik endpoint is given",
+            ak.slug
+        );
         checked += 1;
     }
     for s in &skipped {
