@@ -6,14 +6,14 @@
 //! others [`find`] says so rather than guessing.
 //!
 //! Flow, pure up to the edge: [`resolve`] (the request with authentik's default URL) ->
-//! [`plan`] (a [`BlueprintPlan`]: blueprint text, authentik-side steps, app-side [`Plan`],
+//! [`plan()`] (a [`BlueprintPlan`]: blueprint text, authentik-side steps, app-side [`crate::plan::Plan`],
 //! copyable values). [`add_command`] is the CLI edge: it draws the secret, prints, and writes the
 //! file for `--out`.
 //!
 //! For the wizard: [`supports`] / [`unsupported_reason`] for the provider choice; then
 //! [`resolve`] (or [`setup`] with [`plan::resolve`] after setting the URL from
 //! [`default_auth_url`]), a secret from [`crate::secret::generate`] when [`needs_secret`], and
-//! [`plan`]. The [`BlueprintPlan`] holds the blueprint text, `authentik_steps`, the app-side
+//! [`plan()`]. The [`BlueprintPlan`] holds the blueprint text, `authentik_steps`, the app-side
 //! steps (`plan.steps`, env, files) and `values` (labelled values to copy); [`write_blueprint`]
 //! saves it.
 
@@ -182,7 +182,7 @@ pub fn resolve(entry: &AppEntry, req: &Request) -> Result<Resolved> {
     plan::resolve(entry, &setup, &req)
 }
 
-/// Whether the app's client is confidential (so a secret must be drawn for [`plan`]).
+/// Whether the app's client is confidential (so a secret must be drawn for [`plan()`]).
 pub fn needs_secret(slug: &str) -> bool {
     find(slug).is_ok_and(|e| e.client_type == ClientType::Confidential)
 }

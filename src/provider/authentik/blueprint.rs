@@ -149,7 +149,7 @@ fn vars_of(
     v
 }
 
-/// Builds the plan. See [`super::plan`].
+/// Builds the plan. See [`super::plan()`].
 pub fn build(
     entry: &AppEntry,
     ak: &AuthentikEntry,
