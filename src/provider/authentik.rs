@@ -132,6 +132,13 @@ pub fn find(slug: &str) -> Result<&'static AuthentikEntry> {
     }
 }
 
+static NO_APP_SIDE: crate::catalog::AppSide = crate::catalog::AppSide {
+    steps: Vec::new(),
+    env: Vec::new(),
+    service: None,
+    files: Vec::new(),
+};
+
 /// Apps whose authentik guide uses another protocol, so no OpenID Connect blueprint is made.
 const NOT_OIDC: &[(&str, &str)] = &[(
     "jellyfin",
@@ -156,7 +163,7 @@ pub fn setup(slug: &str) -> Result<Setup<'static>> {
         client: &l.template,
         id_token_claims: &[],
         fixed_secret: None,
-        app: &e.app,
+        app: e.app.as_ref().unwrap_or(&NO_APP_SIDE),
         notes: &e.notes,
         differences: &e.differences,
         extra_inputs: &e.inputs,

@@ -238,10 +238,18 @@ pub fn build(
     // client that carries authentik's redirect URIs and scopes (for {redirect_uri}, {scopes}).
     let issuer_base = ep.issuer.trim_end_matches('/').to_string();
     let pre = |s: &String| pre_fill(s, &slug, &provider_name, &issuer_base);
+    // No app side of its own: the catalog's (for the matching setup) is the same.
+    let catalog_setup;
+    let source: &AppSide = match &ak.app {
+        Some(a) => a,
+        None => {
+            catalog_setup = crate::catalog::setup_of(entry, ak.catalog_variant.as_deref())?;
+            catalog_setup.app
+        }
+    };
     let app = AppSide {
-        steps: ak.app.steps.iter().map(pre).collect(),
-        env: ak
-            .app
+        steps: source.steps.iter().map(pre).collect(),
+        env: source
             .env
             .iter()
             .map(|e| crate::catalog::EnvVar {
@@ -249,9 +257,8 @@ pub fn build(
                 value: pre(&e.value),
             })
             .collect(),
-        service: ak.app.service.clone(),
-        files: ak
-            .app
+        service: source.service.clone(),
+        files: source
             .files
             .iter()
             .map(|f| crate::catalog::FileSnippet {
@@ -783,6 +790,40 @@ app:
         assert!(
             e.contains("authentik/engomo") && e.contains("app_uri"),
             "{e}"
+        );
+    }
+}
+
+#[cfg(test)]
+mod reuse_tests {
+    use super::*;
+    use crate::catalog;
+    use crate::plan::Request;
+    use crate::provider::authentik::parse_entry;
+
+    #[test]
+    fn without_an_app_side_the_catalog_steps_apply_with_authentik_values() {
+        let entry = catalog::find("memos").unwrap();
+        let ak = parse_entry(
+            "memos",
+            "slug: memos\nguide: memos.mdx\nclient_type: confidential\nredirect_uris:\n  - url: '{app_url}/auth/callback'\nscopes: [openid, profile, email]\nmanaged_mappings: [openid, email, profile]\n",
+        )
+        .unwrap();
+        let req = Request {
+            domain: "example.com".into(),
+            auth_url: Some("https://ak.example.com".into()),
+            ..Default::default()
+        };
+        let setup = catalog::setup_of(entry, None).unwrap();
+        let r = crate::plan::resolve(entry, &setup, &req).unwrap();
+        let bp = build(entry, &ak, &r, Some("s")).unwrap();
+        assert_eq!(bp.steps().len(), entry.app.steps.len());
+        assert!(
+            bp.steps()
+                .iter()
+                .any(|s| s.contains("https://ak.example.com/application/o/token/")),
+            "{:?}",
+            bp.steps()
         );
     }
 }

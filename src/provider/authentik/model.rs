@@ -71,8 +71,10 @@ pub struct AuthentikEntry {
     /// What to do in authentik beyond applying the blueprint (bindings, entitlements, ...).
     #[serde(default)]
     pub authentik_steps: Vec<String>,
-    /// What to do in the app, written for authentik.
-    pub app: AppSide,
+    /// What to do in the app, written for authentik; none: the catalog entry's steps, env and
+    /// files apply as they are (filled with authentik's values).
+    #[serde(default)]
+    pub app: Option<AppSide>,
     /// Facts the user must know.
     #[serde(default)]
     pub notes: Vec<String>,
