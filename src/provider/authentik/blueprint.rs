@@ -591,6 +591,10 @@ pub fn notes(bp: &BlueprintPlan) -> Vec<String> {
     if bp.client_secret.is_some() {
         n.push("authentik keeps the client secret in plaintext (in its database, and in this blueprint): keep the file private.".into());
     }
+    n.push(format!(
+        "The blueprint finds the provider by its name ('{}') and the application by its slug ('{}'): objects of that name made by hand are updated in place, not duplicated. A file in /blueprints is re-applied every hour, so change these settings in the file rather than in the admin interface.",
+        bp.provider_name, bp.application_slug
+    ));
     n.push("Written for authentik 2026.5 or later (grant_types and redirect URI types); 2024.10.3 or later reads the rest.".into());
     n
 }
