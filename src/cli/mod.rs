@@ -6,6 +6,8 @@
 mod add;
 mod basic;
 
+pub use add::request_of;
+
 use crate::error::{Error, Result};
 use crate::exit;
 use clap::{Args, Parser, Subcommand, ValueEnum};
