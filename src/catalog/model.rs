@@ -249,6 +249,10 @@ pub struct InputSpec {
     pub default: Option<String>,
 }
 
+/// No additions (for setups built in code).
+pub static NO_ADDITIONS: std::sync::LazyLock<OidcAdditions> =
+    std::sync::LazyLock::new(OidcAdditions::default);
+
 /// Named entries an app needs under `identity_providers.oidc`, by section.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]

@@ -162,6 +162,7 @@ pub fn setup(slug: &str) -> Result<Setup<'static>> {
         label: e.label.as_deref().unwrap_or("authentik"),
         client: &l.template,
         id_token_claims: &[],
+        oidc_additions: &crate::catalog::model::NO_ADDITIONS,
         fixed_secret: None,
         app: e.app.as_ref().unwrap_or(&NO_APP_SIDE),
         notes: &e.notes,

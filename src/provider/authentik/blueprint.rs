@@ -307,6 +307,7 @@ pub fn build(
         label: ak.label.as_deref().unwrap_or("authentik"),
         client: &client,
         id_token_claims: &[],
+        oidc_additions: &crate::catalog::model::NO_ADDITIONS,
         fixed_secret: None,
         app: &app,
         notes: &notes,
