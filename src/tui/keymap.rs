@@ -75,8 +75,8 @@ pub struct Binding {
     pub action: Action,
     /// What they do, in words.
     pub desc: &'static str,
-    /// Whether the hint bar shows it (the help popup shows all).
-    pub hint: bool,
+    /// The hint bar's short text; `None`: only in the help popup.
+    pub hint: Option<&'static str>,
 }
 
 const fn b(
@@ -84,7 +84,7 @@ const fn b(
     label: &'static str,
     action: Action,
     desc: &'static str,
-    hint: bool,
+    hint: Option<&'static str>,
 ) -> Binding {
     Binding {
         keys,
@@ -136,57 +136,69 @@ const APP: &[Binding] = &[
         "type",
         Action::Help,
         "filter the apps (name, slug, description)",
-        false,
+        None,
     ),
-    b(K_UP, "↑/↓", Action::Up, "move the highlight", true),
-    b(
-        K_DOWN,
-        "Ctrl-N/P",
-        Action::Down,
-        "move the highlight",
-        false,
-    ),
-    b(K_PGUP, "PgUp", Action::PageUp, "a page up", false),
-    b(K_PGDN, "PgDn", Action::PageDown, "a page down", false),
+    b(K_UP, "↑/↓", Action::Up, "move the highlight", Some("move")),
+    b(K_DOWN, "Ctrl-N/P", Action::Down, "move the highlight", None),
+    b(K_PGUP, "PgUp", Action::PageUp, "a page up", None),
+    b(K_PGDN, "PgDn", Action::PageDown, "a page down", None),
     b(
         K_ENTER,
         "Enter",
         Action::Confirm,
         "pick the highlighted app",
-        true,
+        Some("pick"),
     ),
-    b(K_CLEAR, "Ctrl-U", Action::Clear, "clear the filter", true),
+    b(
+        K_CLEAR,
+        "Ctrl-U",
+        Action::Clear,
+        "clear the filter",
+        Some("clear"),
+    ),
     b(
         K_ESC,
         "Esc",
         Action::Back,
         "clear the filter, or quit when it is empty",
-        true,
+        Some("quit"),
     ),
 ];
 
 const DETAILS: &[Binding] = &[
-    b(K_TAB, "Tab", Action::Next, "next field", true),
-    b(K_BACKTAB, "Shift-Tab", Action::Prev, "previous field", true),
-    b(K_UP, "↑", Action::Up, "previous field", false),
-    b(K_DOWN, "↓", Action::Down, "next field", false),
-    b(K_CLEAR, "Ctrl-U", Action::Clear, "clear the field", true),
+    b(K_TAB, "Tab", Action::Next, "next field", Some("next")),
+    b(
+        K_BACKTAB,
+        "Shift-Tab",
+        Action::Prev,
+        "previous field",
+        Some("previous"),
+    ),
+    b(K_UP, "↑", Action::Up, "previous field", None),
+    b(K_DOWN, "↓", Action::Down, "next field", None),
+    b(
+        K_CLEAR,
+        "Ctrl-U",
+        Action::Clear,
+        "clear the field",
+        Some("clear"),
+    ),
     b(
         K_LEFT,
         "←/→",
         Action::ChoiceLeft,
         "change a choice (Space too)",
-        true,
+        Some("choose"),
     ),
-    b(K_RIGHT, "→", Action::ChoiceRight, "next choice", false),
+    b(K_RIGHT, "→", Action::ChoiceRight, "next choice", None),
     b(
         K_ENTER,
         "Enter",
         Action::Confirm,
         "continue when every field is valid",
-        true,
+        Some("continue"),
     ),
-    b(K_ESC, "Esc", Action::Back, "back to the apps", true),
+    b(K_ESC, "Esc", Action::Back, "back to the apps", Some("back")),
 ];
 
 const PREVIEW: &[Binding] = &[
@@ -195,34 +207,40 @@ const PREVIEW: &[Binding] = &[
         "[1-9…]",
         Action::Copy(' '),
         "copy the value with that key",
-        true,
+        Some("copy"),
     ),
     b(
         &[Key(KeyCode::Char('r'), NONE)],
         "r",
         Action::Reveal,
         "reveal a value for manual selection",
-        true,
+        Some("reveal"),
     ),
     b(
         K_TAB,
         "Tab",
         Action::Next,
         "switch pane (values / client YAML)",
-        true,
+        Some("pane"),
     ),
-    b(K_UP_J, "↑/k", Action::Up, "scroll up", false),
-    b(K_DOWN_J, "↓/j", Action::Down, "scroll down", false),
-    b(K_PGUP, "PgUp", Action::PageUp, "a page up", false),
-    b(K_PGDN, "PgDn", Action::PageDown, "a page down", false),
+    b(K_UP_J, "↑/k", Action::Up, "scroll up", None),
+    b(K_DOWN_J, "↓/j", Action::Down, "scroll down", Some("scroll")),
+    b(K_PGUP, "PgUp", Action::PageUp, "a page up", None),
+    b(K_PGDN, "PgDn", Action::PageDown, "a page down", None),
     b(
         K_ENTER,
         "Enter",
         Action::Confirm,
         "continue to the review",
-        true,
+        Some("review"),
     ),
-    b(K_ESC, "Esc", Action::Back, "back to the details", true),
+    b(
+        K_ESC,
+        "Esc",
+        Action::Back,
+        "back to the details",
+        Some("back"),
+    ),
 ];
 
 const REVIEW: &[Binding] = &[
@@ -231,73 +249,85 @@ const REVIEW: &[Binding] = &[
         "y",
         Action::Write,
         "write the configuration",
-        true,
+        Some("write"),
     ),
     b(
         &[Key(KeyCode::Char('r'), NONE)],
         "r",
         Action::Rotate,
         "existing id: rotate only its secret",
-        false,
+        None,
     ),
     b(
         &[Key(KeyCode::Char('p'), NONE)],
         "p",
         Action::Replace,
         "existing id: replace the whole client",
-        false,
+        None,
     ),
     b(
         &[Key(KeyCode::Char('i'), NONE)],
         "i",
         Action::OtherId,
         "existing id: choose another id",
-        false,
+        None,
     ),
     b(
         &[Key(KeyCode::Char('c'), NONE)],
         "c",
         Action::ChangePath,
         "use another configuration file",
-        false,
+        Some("other file"),
     ),
-    b(K_UP_J, "↑/k", Action::Up, "scroll up", false),
-    b(K_DOWN_J, "↓/j", Action::Down, "scroll down", true),
-    b(K_PGUP, "PgUp", Action::PageUp, "a page up", false),
-    b(K_PGDN, "PgDn", Action::PageDown, "a page down", false),
-    b(K_TOP, "g", Action::Top, "to the top", false),
-    b(K_BOTTOM, "G", Action::Bottom, "to the bottom", false),
+    b(K_UP_J, "↑/k", Action::Up, "scroll up", None),
+    b(K_DOWN_J, "↓/j", Action::Down, "scroll down", Some("scroll")),
+    b(K_PGUP, "PgUp", Action::PageUp, "a page up", None),
+    b(K_PGDN, "PgDn", Action::PageDown, "a page down", None),
+    b(K_TOP, "g", Action::Top, "to the top", None),
+    b(K_BOTTOM, "G", Action::Bottom, "to the bottom", None),
     b(
         K_ENTER,
         "Enter",
         Action::Confirm,
         "confirm the typed path",
-        false,
+        None,
     ),
-    b(K_ESC, "Esc", Action::Back, "back to the preview", true),
+    b(
+        K_ESC,
+        "Esc",
+        Action::Back,
+        "back to the preview",
+        Some("back"),
+    ),
 ];
 
 const DONE: &[Binding] = &[
-    b(K_ENTER, "Enter", Action::Quit, "quit", false),
+    b(K_ENTER, "Enter", Action::Quit, "quit", None),
     b(
         K_ESC,
         "Esc",
         Action::Back,
         "back to the values to copy",
-        true,
+        Some("values"),
     ),
 ];
 
 const GLOBAL: &[Binding] = &[
-    b(K_HELP, "?/F1", Action::Help, "help (F1 while typing)", true),
+    b(
+        K_HELP,
+        "?/F1",
+        Action::Help,
+        "help (F1 while typing)",
+        Some("help"),
+    ),
     b(
         K_QUIT,
         "q",
         Action::Quit,
         "quit (when no text field has focus)",
-        true,
+        Some("quit"),
     ),
-    b(K_CTRL_C, "Ctrl-C", Action::Interrupt, "quit at once", false),
+    b(K_CTRL_C, "Ctrl-C", Action::Interrupt, "quit at once", None),
 ];
 
 /// The bindings of a screen, then the global ones.
@@ -355,19 +385,14 @@ pub fn action(screen: Screen, key: &KeyEvent, text_focus: bool) -> Option<Action
 /// The hint bar's entries for a screen: (keys, short description).
 pub fn hints(screen: Screen, text_focus: bool) -> Vec<(&'static str, &'static str)> {
     bindings(screen)
-        .filter(|bd| bd.hint)
         .filter(|bd| !(text_focus && bd.action == Action::Quit))
-        .map(|bd| {
+        .filter_map(|bd| {
             let label = if text_focus && bd.action == Action::Help {
                 "F1"
             } else {
                 bd.label
             };
-            (label, short(bd.desc))
+            bd.hint.map(|h| (label, h))
         })
         .collect()
-}
-
-fn short(desc: &'static str) -> &'static str {
-    desc.split([',', '(']).next().unwrap_or(desc).trim_end()
 }

@@ -44,7 +44,7 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
     let values_title = format!(" Values for {} ", plan.app_name);
     if area.width >= WIDE {
         let [left, right] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                 .areas(area);
         pane(
             s,

@@ -114,10 +114,10 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             for (k, d) in [
                 (
                     "r",
-                    "rotate: keep that client, give it this new secret (only client_secret changes)",
+                    "rotate: keep that client; only its client_secret changes",
                 ),
-                ("p", "replace: put this client in its place"),
-                ("i", "another id: go back and choose a different client id"),
+                ("p", "replace: this client takes its place"),
+                ("i", "another id: go back and choose a different one"),
             ] {
                 lines.push(Line::from(vec![
                     Span::styled(format!("  [{k}] "), t.key()),
