@@ -74,7 +74,6 @@ pub fn launch(opts: Options) -> Result<u8> {
     );
     let _guard = TerminalGuard::enter(opts.mouse)?;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    term.clear()?;
     run(&mut term, &mut state, &mut Runtime::default())
 }
 
@@ -108,7 +107,12 @@ impl TerminalGuard {
         terminal::enable_raw_mode()?;
         let guard = TerminalGuard { mouse };
         let mut out = std::io::stdout();
-        crossterm::execute!(out, EnterAlternateScreen, event::EnableBracketedPaste)?;
+        crossterm::execute!(
+            out,
+            EnterAlternateScreen,
+            event::EnableBracketedPaste,
+            terminal::Clear(terminal::ClearType::All)
+        )?;
         if mouse {
             crossterm::execute!(out, event::EnableMouseCapture)?;
         }
