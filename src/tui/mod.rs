@@ -219,11 +219,16 @@ pub fn run<W: Write>(
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut effects = update::init(s);
     let mut queue = VecDeque::new();
+    // Draw only when a message came in: an idle terminal gets no bytes at all.
+    let mut dirty = true;
     loop {
         if let Some(code) = s.quit {
             return Ok(code);
         }
-        term.draw(|f| view::view(s, f))?;
+        if dirty {
+            term.draw(|f| view::view(s, f))?;
+            dirty = false;
+        }
         for e in effects.drain(..) {
             rt.run_effect(e, term.backend_mut(), &mut queue, &tx);
         }
@@ -231,19 +236,19 @@ pub fn run<W: Write>(
             while let Some(m) = queue.pop_front() {
                 effects.extend(update::update(s, m));
             }
+            dirty = true;
             continue;
         }
         let timeout = if busy(s) {
             Duration::from_millis(80)
         } else {
-            Duration::from_millis(400)
+            Duration::from_millis(1000)
         };
-        let mut got = false;
         if event::poll(timeout)? {
             loop {
                 if let Some(m) = msg_of(event::read()?) {
                     effects.extend(update::update(s, m));
-                    got = true;
+                    dirty = true;
                 }
                 if s.quit.is_some() || !event::poll(Duration::ZERO)? {
                     break;
@@ -252,10 +257,11 @@ pub fn run<W: Write>(
         }
         while let Ok(m) = rx.try_recv() {
             effects.extend(update::update(s, m));
-            got = true;
+            dirty = true;
         }
-        if !got && busy(s) {
+        if !dirty && busy(s) {
             effects.extend(update::update(s, Msg::Tick));
+            dirty = true;
         }
     }
 }
