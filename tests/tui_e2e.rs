@@ -55,6 +55,10 @@ struct Pty {
 
 impl Pty {
     fn spawn(args: &[&str], home: &Path) -> Pty {
+        Self::spawn_env(args, home, &[])
+    }
+
+    fn spawn_env(args: &[&str], home: &Path, env: &[(&str, &str)]) -> Pty {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -80,6 +84,9 @@ impl Pty {
             "X_AUTHELIA_CONFIG",
         ] {
             cmd.env_remove(v);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
         }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
@@ -330,4 +337,47 @@ fn without_a_terminal_it_names_the_subcommands_and_exits_2() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+fn has_color(raw: &[u8]) -> bool {
+    let s = String::from_utf8_lossy(raw);
+    // crossterm writes colors as 38;5;N / 48;5;N (or 38;2;...); monochrome uses none.
+    s.contains("[38;") || s.contains("[48;") || s.contains(";38;") || s.contains(";48;")
+}
+
+#[test]
+fn no_color_is_monochrome_but_shows_the_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Pty::spawn_env(&[], dir.path(), &[("NO_COLOR", "1")]);
+    p.wait_for("the app screen", |t| t.contains("Which app?"));
+    p.send("\x03");
+    p.wait_exit();
+    let raw = p.raw.lock().unwrap().clone();
+    assert!(!has_color(&raw), "colors despite NO_COLOR");
+    let s = String::from_utf8_lossy(&raw);
+    assert!(
+        s.contains("\x1b[7m"),
+        "the selection is not in reverse video"
+    );
+
+    // --color always wins over NO_COLOR; the default (auto) without NO_COLOR colors.
+    for (args, env) in [
+        (&["--color", "always"][..], &[("NO_COLOR", "1")][..]),
+        (&[][..], &[][..]),
+    ] {
+        let mut p = Pty::spawn_env(args, dir.path(), env);
+        p.wait_for("the app screen", |t| t.contains("Which app?"));
+        p.send("\x03");
+        p.wait_exit();
+        assert!(
+            has_color(&p.raw.lock().unwrap()),
+            "no colors with {args:?} {env:?}"
+        );
+    }
+    // --color never without NO_COLOR.
+    let mut p = Pty::spawn(&["--color", "never"], dir.path());
+    p.wait_for("the app screen", |t| t.contains("Which app?"));
+    p.send("\x03");
+    p.wait_exit();
+    assert!(!has_color(&p.raw.lock().unwrap()));
 }

@@ -62,6 +62,8 @@ pub fn launch(opts: Options) -> Result<u8> {
         .or_else(|| crate::cli::config_path(None));
     let catalog = catalog::all()?;
     let color = theme::Theme::detect(opts.color).color;
+    // crossterm drops colors by itself when NO_COLOR is set; `--color` decides here.
+    crossterm::style::force_color_output(color);
     let size = terminal::size()?;
     let mut state = State::new(
         catalog,
