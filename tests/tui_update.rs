@@ -536,6 +536,8 @@ fn failed_read_shows_the_error_and_c_changes_the_path() {
     key(&mut s, KeyCode::Char('c'));
     assert!(matches!(s.review, Review::AskPath));
     assert_eq!(s.path_input.value, CONFIG);
+    ctrl(&mut s, 'u');
+    assert_eq!(s.path_input.value, "");
     key(&mut s, KeyCode::Esc);
     assert_eq!(s.screen, Screen::Preview);
 }

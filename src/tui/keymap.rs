@@ -245,6 +245,13 @@ const PREVIEW: &[Binding] = &[
 
 const REVIEW: &[Binding] = &[
     b(
+        K_CLEAR,
+        "Ctrl-U",
+        Action::Clear,
+        "clear the typed path",
+        None,
+    ),
+    b(
         &[Key(KeyCode::Char('y'), NONE)],
         "y",
         Action::Write,

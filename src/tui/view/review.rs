@@ -32,7 +32,11 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             .areas(inner);
             f.render_widget(
                 Paragraph::new(vec![
-                    Line::raw(" No configuration file is known yet."),
+                    Line::raw(if s.config_path.is_some() {
+                        " Which configuration file should the client go into?"
+                    } else {
+                        " No configuration file is known yet."
+                    }),
                     Line::styled(
                         " Type the path of Authelia's configuration.yml, then Enter.",
                         t.dim(),
@@ -79,9 +83,11 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![
                 Span::styled(" c", t.key()),
-                Span::raw(" use another file   "),
-                Span::styled("Esc", t.key()),
-                Span::raw(" back to the values (copy the YAML and add it by hand)"),
+                Span::raw(" use another file"),
+            ]));
+            lines.push(Line::from(vec![
+                Span::styled(" Esc", t.key()),
+                Span::raw(" back to the values: copy the YAML and add it by hand"),
             ]));
             f.render_widget(Paragraph::new(lines), inner);
         }
