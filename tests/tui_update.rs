@@ -455,6 +455,11 @@ fn duplicate_offers_rotate_replace_other_id() {
     at_review(&mut s);
     update(&mut s, dup());
     assert!(matches!(&s.review, Review::Duplicate(id) if id == "memos"));
+    let hints = keymap::hints_in(&s);
+    for want in [("r", "rotate"), ("p", "replace"), ("i", "other id")] {
+        assert!(hints.contains(&want), "{hints:?}");
+    }
+    assert!(!hints.iter().any(|(k, _)| *k == "y"));
     assert!(key(&mut s, KeyCode::Char('y')).is_empty());
     let eff = key(&mut s, KeyCode::Char('r'));
     assert!(matches!(

@@ -403,3 +403,44 @@ pub fn hints(screen: Screen, text_focus: bool) -> Vec<(&'static str, &'static st
         })
         .collect()
 }
+
+/// The hint bar's entries for the state as it is: like [`hints`], but the Review screen shows
+/// the keys of its current step (the path prompt, the duplicate-id choice, the diff).
+pub fn hints_in(s: &super::state::State) -> Vec<(&'static str, &'static str)> {
+    let text = s.text_focus();
+    if s.screen != Screen::Review {
+        return hints(s.screen, text);
+    }
+    bindings(Screen::Review)
+        .filter(|bd| !(text && bd.action == Action::Quit))
+        .filter_map(|bd| {
+            let label = if text && bd.action == Action::Help {
+                "F1"
+            } else {
+                bd.label
+            };
+            review_hint(bd.action, &s.review).map(|h| (label, h))
+        })
+        .collect()
+}
+
+fn review_hint(a: Action, r: &super::state::Review) -> Option<&'static str> {
+    use super::state::Review as R;
+    match (r, a) {
+        (_, Action::Help) => Some("help"),
+        (R::AskPath, Action::Confirm) => Some("open"),
+        (R::AskPath, Action::Clear) => Some("clear"),
+        (R::AskPath, Action::Back) => Some("back"),
+        (R::AskPath, _) => None,
+        (R::Duplicate(_), Action::Rotate) => Some("rotate"),
+        (R::Duplicate(_), Action::Replace) => Some("replace"),
+        (R::Duplicate(_), Action::OtherId) => Some("other id"),
+        (R::Ready(_), Action::Write) => Some("write"),
+        (R::Ready(_), Action::Down) => Some("scroll"),
+        (R::Writing, _) => None,
+        (_, Action::ChangePath) => Some("other file"),
+        (_, Action::Back) => Some("back"),
+        (_, Action::Quit) => Some("quit"),
+        _ => None,
+    }
+}

@@ -86,7 +86,7 @@ pub fn hint_bar(s: &State, f: &mut Frame, area: Rect) {
     let t = s.theme;
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1usize;
-    for (k, d) in keymap::hints(s.screen, s.text_focus()) {
+    for (k, d) in keymap::hints_in(s) {
         let need = k.chars().count() + d.chars().count() + 3;
         if used + need > area.width as usize {
             break;
