@@ -96,6 +96,10 @@ fn reveal_and_help_popups() {
     key(&mut s, KeyCode::Char('2'));
     key(&mut s, KeyCode::Char('r'));
     both("reveal", &s);
+    let yaml = s.copy_items().iter().find(|i| i.label == "Client YAML").unwrap().key;
+    key(&mut s, KeyCode::Char(yaml));
+    key(&mut s, KeyCode::PageDown);
+    both("reveal_yaml_scrolled", &s);
     key(&mut s, KeyCode::Esc);
     key(&mut s, KeyCode::F(1));
     both("help_preview", &s);

@@ -343,6 +343,10 @@ fn reveal_popup_and_help_popup() {
     assert_eq!(s.reveal, Some(2));
     key(&mut s, KeyCode::Char('1'));
     assert_eq!(s.reveal, Some(0));
+    key(&mut s, KeyCode::PageDown);
+    assert_eq!(s.reveal_scroll, 10);
+    key(&mut s, KeyCode::Char('2'));
+    assert_eq!(s.reveal_scroll, 0);
     // Enter closes the popup, not the screen.
     key(&mut s, KeyCode::Enter);
     assert_eq!(s.reveal, None);

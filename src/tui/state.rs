@@ -325,6 +325,8 @@ pub struct State {
     pub yaml_scroll: u16,
     /// Preview: the value shown in the reveal popup (index into [`State::copy_items`]).
     pub reveal: Option<usize>,
+    /// Preview: scroll of a long value in the reveal popup.
+    pub reveal_scroll: u16,
     /// Preview: the last value copied.
     pub last_copied: Option<usize>,
     /// Spinner frame.
@@ -394,6 +396,7 @@ impl State {
             values_scroll: 0,
             yaml_scroll: 0,
             reveal: None,
+            reveal_scroll: 0,
             last_copied: None,
             spinner: 0,
             config_path: init.config_path,

@@ -180,8 +180,13 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
 
 fn reveal_key(s: &mut State, i: usize, k: KeyEvent) -> Vec<Effect> {
     let items = s.copy_items();
+    let before = s.reveal;
     match k.code {
         KeyCode::Esc | KeyCode::Enter | KeyCode::Char('r' | 'q') => s.reveal = None,
+        KeyCode::PageDown | KeyCode::Char(' ') => {
+            s.reveal_scroll = s.reveal_scroll.saturating_add(10)
+        }
+        KeyCode::PageUp => s.reveal_scroll = s.reveal_scroll.saturating_sub(10),
         KeyCode::Up | KeyCode::Left | KeyCode::Char('k') => s.reveal = Some(i.saturating_sub(1)),
         KeyCode::Down | KeyCode::Right | KeyCode::Char('j') => {
             s.reveal = Some((i + 1).min(items.len().saturating_sub(1)))
@@ -192,6 +197,9 @@ fn reveal_key(s: &mut State, i: usize, k: KeyEvent) -> Vec<Effect> {
             }
         }
         _ => {}
+    }
+    if s.reveal != before {
+        s.reveal_scroll = 0;
     }
     Vec::new()
 }

@@ -335,15 +335,28 @@ pub(super) fn reveal_popup(s: &State, f: &mut Frame, area: Rect) {
         return;
     };
     let w = area.width;
-    let lines: Vec<Line> = it
+    let all: Vec<String> = it
         .value
         .lines()
         .flat_map(|l| widgets::wrap(l, usize::from(w)))
+        .collect();
+    let h = (all.len() as u16 + 3).min(area.height);
+    let inner_h = h.saturating_sub(2);
+    let off = widgets::clamp_scroll(s.reveal_scroll, all.len(), inner_h);
+    let more = all.len() > usize::from(inner_h);
+    let lines: Vec<Line> = all
+        .into_iter()
+        .skip(off)
+        .take(usize::from(inner_h))
         .map(Line::raw)
         .collect();
-    let h = (lines.len() as u16 + 3).min(area.height);
     let r = Rect::new(area.x, area.y + area.height.saturating_sub(h) / 2, w, h);
     f.render_widget(Clear, r);
+    let foot = if more {
+        " select with the mouse · PgUp/PgDn scroll · ↑/↓ another value · Esc closes "
+    } else {
+        " select with the mouse · ↑/↓ or a key: another value · Esc closes "
+    };
     let block = Block::default()
         .borders(Borders::TOP | Borders::BOTTOM)
         .border_style(t.focus())
@@ -351,9 +364,6 @@ pub(super) fn reveal_popup(s: &State, f: &mut Frame, area: Rect) {
             format!(" [{}] {} ", it.key, it.label),
             t.title(),
         ))
-        .title_bottom(Span::styled(
-            " select with the mouse · ↑/↓ or a key: another value · Esc closes ",
-            t.dim(),
-        ));
+        .title_bottom(Span::styled(foot, t.dim()));
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
