@@ -708,3 +708,29 @@ fn mouse_wheel_scrolls() {
     update(&mut s, Msg::Scroll(true));
     assert_eq!(s.values_scroll, 1);
 }
+
+#[test]
+fn digest_arriving_while_back_on_details_does_not_disturb_the_form() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    key(&mut s, KeyCode::Esc);
+    ctrl(&mut s, 'u'); // the domain is now empty: the form is invalid
+    s.status = None;
+    update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.into(),
+            result: Ok(digest().into()),
+        },
+    );
+    assert_eq!(s.status, None);
+    assert_eq!(s.screen, Screen::Details);
+    typ(&mut s, "example.org");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(!eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    let p = s.plan.as_ref().unwrap();
+    assert_eq!(p.resolved.domain, "example.org");
+    assert_eq!(p.client.client_secret.as_deref(), Some(digest()));
+}

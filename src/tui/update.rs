@@ -66,7 +66,9 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             match result {
                 Ok(d) => {
                     s.secret_digest = Some(d);
-                    if s.plan.is_some() {
+                    // On the Details screen the form may be mid-edit: the plan is rebuilt on
+                    // the way to the preview instead.
+                    if matches!(s.screen, Screen::Preview | Screen::Review | Screen::Done) {
                         build_plan(s);
                     }
                     if s.screen == Screen::Review && matches!(s.review, Review::Working(_)) {
