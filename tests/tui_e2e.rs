@@ -381,3 +381,19 @@ fn no_color_is_monochrome_but_shows_the_selection() {
     p.wait_exit();
     assert!(!has_color(&p.raw.lock().unwrap()));
 }
+
+#[test]
+fn mouse_capture_only_with_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, want) in [(&[][..], false), (&["--mouse"][..], true)] {
+        let mut p = Pty::spawn(args, dir.path());
+        p.wait_for("the app screen", |t| t.contains("Which app?"));
+        p.send("\x1b");
+        assert_eq!(p.wait_exit(), 0);
+        let raw = String::from_utf8_lossy(&p.raw.lock().unwrap()).to_string();
+        assert_eq!(raw.contains("\x1b[?1000h"), want, "{args:?}");
+        if want {
+            assert!(raw.contains("\x1b[?1000l"), "mouse capture not released");
+        }
+    }
+}
