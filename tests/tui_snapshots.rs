@@ -177,3 +177,12 @@ fn too_small() {
     to_preview(&mut s, "memos", "example.com");
     insta::assert_snapshot!("too_small_preview_59x24", render(&s, 59, 24));
 }
+
+#[test]
+fn at_the_minimum_size() {
+    let mut s = state();
+    to_details(&mut s, "wikidemo", "example.com");
+    insta::assert_snapshot!("details_min_60x16", render(&s, 60, 16));
+    key(&mut s, KeyCode::BackTab);
+    insta::assert_snapshot!("details_min_last_field_60x16", render(&s, 60, 16));
+}

@@ -18,7 +18,6 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             t.title(),
         ));
     let inner = block.inner(area);
-    f.render_widget(block, area);
     let label_w = s
         .fields
         .iter()
@@ -39,6 +38,38 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
     } else {
         (s.focus as u16 * per + per).saturating_sub(h.saturating_sub(2))
     };
+    // Say when fields are out of sight (small terminals, apps with many inputs).
+    let hidden_above = s
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| (*i as u16 * per) < offset)
+        .count();
+    let hidden_below = s
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| {
+            let row = *i as u16 * per;
+            row >= offset && row - offset + 1 >= h
+        })
+        .count();
+    let block = match (hidden_above, hidden_below) {
+        (0, 0) => block,
+        (a, b) => {
+            let mut parts = Vec::new();
+            if a > 0 {
+                parts.push(format!("↑ {a} more"));
+            }
+            if b > 0 {
+                parts.push(format!("↓ {b} more"));
+            }
+            block.title_bottom(
+                Line::styled(format!(" {} (Tab) ", parts.join(" · ")), t.warn()).right_aligned(),
+            )
+        }
+    };
+    f.render_widget(block, area);
     let mut cursor = None;
     for (i, fl) in s.fields.iter().enumerate() {
         let row = i as u16 * per;
