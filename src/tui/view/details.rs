@@ -36,7 +36,11 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
     let offset = if total <= h {
         0
     } else {
-        (s.focus as u16 * per + per).saturating_sub(h.saturating_sub(2))
+        // Whole fields only: round up to a field boundary.
+        (s.focus as u16 * per + per)
+            .saturating_sub(h.saturating_sub(2))
+            .div_ceil(per)
+            * per
     };
     // Say when fields are out of sight (small terminals, apps with many inputs).
     let hidden_above = s
@@ -114,12 +118,15 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
         let below = Rect::new(value_x, y + 1, value_w, 1);
         if let Some(err) = &fl.error {
             f.render_widget(
-                Paragraph::new(Span::styled(format!("✗ {err}"), t.error())),
+                Paragraph::new(Span::styled(
+                    widgets::ellipsis(&format!("✗ {err}"), value_w),
+                    t.error(),
+                )),
                 below,
             );
         } else if focused && !fl.help.is_empty() {
             f.render_widget(
-                Paragraph::new(Span::styled(fl.help.clone(), t.dim())),
+                Paragraph::new(Span::styled(widgets::ellipsis(&fl.help, value_w), t.dim())),
                 below,
             );
         }

@@ -198,3 +198,14 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
 pub fn clamp_scroll(scroll: u16, total: usize, height: u16) -> usize {
     usize::from(scroll).min(total.saturating_sub(usize::from(height)))
 }
+
+/// `text` cut to `width` columns, with `…` when something was cut.
+pub fn ellipsis(text: &str, width: u16) -> String {
+    let w = usize::from(width);
+    if text.chars().count() <= w {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(w.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
