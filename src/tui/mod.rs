@@ -181,10 +181,16 @@ impl Runtime {
                 let _ = self.clipboard.copy(out, &value);
             }
             Effect::Merge { doc, plan, on_dup } => {
-                queue.push_back(Msg::Merged(config::merge(&doc, &plan, on_dup)));
+                queue.push_back(Msg::Merged(
+                    config::merge(&doc, &plan, on_dup).map(msg::Merged::from),
+                ));
             }
-            Effect::Write { doc, output } => {
-                queue.push_back(Msg::Written(config::write(&doc, &output)));
+            Effect::Write { doc, merged } => {
+                let r = match &merged.output {
+                    Some(out) => config::write(&doc, out),
+                    None => Err(crate::Error::file(&doc.path, "no merge to write")),
+                };
+                queue.push_back(Msg::Written(r));
             }
             Effect::SavePrefs(p) => {
                 let _ = prefs::save(&p);

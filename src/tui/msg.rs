@@ -37,7 +37,7 @@ pub enum Msg {
         result: Result<String, Error>,
     },
     /// The merge finished.
-    Merged(Result<MergeOutput, Error>),
+    Merged(Result<Merged, Error>),
     /// The write finished.
     Written(Result<Written, Error>),
 }
@@ -72,8 +72,33 @@ pub enum Effect {
         /// The configuration as read.
         doc: Document,
         /// The merge.
-        output: Box<MergeOutput>,
+        merged: Box<Merged>,
     },
     /// Save the preferences (never a secret).
     SavePrefs(Prefs),
+}
+
+/// A merge as the Review screen shows it. The merge's own output rides along for the write
+/// (`None` only for a made-up merge in tests, which the runtime refuses to write).
+#[derive(Debug, Clone, Default)]
+pub struct Merged {
+    /// Unified diff of the file.
+    pub diff: String,
+    /// Warnings (deprecated keys, ...).
+    pub warnings: Vec<String>,
+    /// Whether the provider section was created too.
+    pub first_time_setup: bool,
+    /// What [`crate::config::write`] takes.
+    pub output: Option<Box<MergeOutput>>,
+}
+
+impl From<MergeOutput> for Merged {
+    fn from(o: MergeOutput) -> Self {
+        Merged {
+            diff: o.diff.clone(),
+            warnings: o.warnings.clone(),
+            first_time_setup: o.first_time_setup,
+            output: Some(Box::new(o)),
+        }
+    }
 }

@@ -3,9 +3,10 @@
 //! Nothing here does I/O. The screens follow one another in [`Screen`] order; the state keeps
 //! what every screen needs, so going back (Esc) loses nothing the user typed.
 
+use super::msg::Merged;
 use super::theme::Theme;
 use crate::catalog::{self, AppEntry, Setup};
-use crate::config::{Document, MergeOutput, SessionDefaults, Written};
+use crate::config::{Document, SessionDefaults, Written};
 use crate::plan::{self, Plan, Request, SecretState};
 use crate::prefs::Prefs;
 use std::path::PathBuf;
@@ -271,7 +272,7 @@ pub enum Review {
     /// Reading the file or waiting for the digest, then merging.
     Working(String),
     /// The merge result, ready to write.
-    Ready(Box<MergeOutput>),
+    Ready(Box<Merged>),
     /// A client with this id exists: rotate, replace or another id.
     Duplicate(String),
     /// Reading or merging failed.

@@ -855,9 +855,9 @@ fn review_action(s: &mut State, a: Action) -> Vec<Effect> {
         Action::Write => match &s.review {
             Review::Ready(out) => {
                 if let Some(doc) = s.config.clone() {
-                    let output = out.clone();
+                    let merged = out.clone();
                     s.review = Review::Writing;
-                    return vec![Effect::Write { doc, output }];
+                    return vec![Effect::Write { doc, merged }];
                 }
             }
             Review::Duplicate(_) => s.status = Some("Choose r, p or i first".into()),

@@ -4,7 +4,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use oidc_wizard::catalog::{self, AppEntry};
-use oidc_wizard::config::{Document, MergeOutput, Written};
+use oidc_wizard::config::{Document, Written};
+use oidc_wizard::tui::msg::Merged;
 use oidc_wizard::tui::msg::{Effect, Msg};
 use oidc_wizard::tui::state::{Init, State};
 use oidc_wizard::tui::update::update;
@@ -112,16 +113,16 @@ pub fn doc() -> Document {
 }
 
 /// A made-up merge output with a small diff.
-pub fn merge_output() -> MergeOutput {
+pub fn merge_output() -> Merged {
     let diff = "--- configuration.yml\n+++ configuration.yml (new)\n@@ -1,3 +1,6 @@\n identity_providers:\n   oidc:\n-    clients: []\n+    clients:\n+      - client_id: 'memos'\n+        client_name: 'Memos'\n+        public: false\n";
-    MergeOutput {
-        bytes: Vec::new(),
+    Merged {
         diff: diff.to_string(),
         first_time_setup: false,
         warnings: vec![
             "clients uses the deprecated key 'id' in client 2; Authelia reads it as client_id"
                 .into(),
         ],
+        output: None,
     }
 }
 
