@@ -136,7 +136,7 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
         }
         Review::Ready(out) => {
             let mut head: Vec<Line> = Vec::new();
-            if out.first_time_setup {
+            if out.first_time_setup && out.warnings.is_empty() {
                 head.push(Line::styled(
                     " First client: the OpenID Connect provider section (hmac_secret, jwks) is created too.",
                     t.warn(),
