@@ -734,3 +734,15 @@ fn digest_arriving_while_back_on_details_does_not_disturb_the_form() {
     assert_eq!(p.resolved.domain, "example.org");
     assert_eq!(p.client.client_secret.as_deref(), Some(digest()));
 }
+
+#[test]
+fn redirect_preview_follows_the_form() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    assert_eq!(
+        s.redirect_preview(),
+        Some(vec!["https://memos.example.com/auth/callback".to_string()])
+    );
+    typ(&mut s, " x");
+    assert_eq!(s.redirect_preview(), None);
+}

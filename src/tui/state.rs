@@ -494,6 +494,22 @@ impl State {
         }
     }
 
+    /// The redirect URIs the form gives, when it is valid (shown live on the Details screen).
+    pub fn redirect_preview(&self) -> Option<Vec<String>> {
+        if self.fields.iter().any(|f| f.error.is_some()) {
+            return None;
+        }
+        let (entry, setup) = (self.entry()?, self.setup()?);
+        let resolved = plan::resolve(entry, &setup, &self.request()).ok()?;
+        let secret = if plan::needs_secret(&setup) {
+            SecretState::Pending("preview".into())
+        } else {
+            SecretState::None
+        };
+        let p = Plan::build(entry, &setup, &resolved, secret).ok()?;
+        p.client.redirect_uris
+    }
+
     /// The secret as the plan sees it.
     pub fn secret_state(&self) -> SecretState {
         match (&self.secret_plain, &self.secret_digest) {

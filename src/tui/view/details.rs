@@ -132,6 +132,24 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
         }
     }
     let foot_y = inner.y + inner.height.saturating_sub(1);
+    // The redirect URIs follow the form live, when there is room below the fields.
+    if let Some(uris) = s.redirect_preview() {
+        let n = uris.len() as u16;
+        let used = s.fields.len() as u16 * per;
+        if used + n + 2 <= inner.height {
+            for (i, u) in uris.iter().enumerate() {
+                let label = if i == 0 { "Redirect URI" } else { "" };
+                let y = foot_y - 1 - n + i as u16;
+                f.render_widget(
+                    Paragraph::new(Line::from(vec![
+                        Span::styled(format!("  {label:<label_w$} "), t.dim()),
+                        Span::styled(widgets::ellipsis(u, value_w), t.dim()),
+                    ])),
+                    Rect::new(inner.x, y, inner.width, 1),
+                );
+            }
+        }
+    }
     let foot = match &s.form_error {
         Some(e) => Line::styled(format!("✗ {e}"), t.error()),
         None if s.fields.iter().all(|fl| fl.error.is_none()) => Line::styled(

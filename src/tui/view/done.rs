@@ -15,10 +15,16 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
     f.render_widget(block, area);
     let mut lines = Vec::new();
     if let Some(w) = &s.written {
-        lines.push(Line::styled(
-            " ✓ The client is in the configuration.",
-            t.ok(),
-        ));
+        let what = match s.on_dup {
+            crate::config::OnDuplicate::Rotate => {
+                " ✓ The client's secret is rotated in the configuration."
+            }
+            crate::config::OnDuplicate::Replace => {
+                " ✓ The client is replaced in the configuration."
+            }
+            crate::config::OnDuplicate::Refuse => " ✓ The client is in the configuration.",
+        };
+        lines.push(Line::styled(what, t.ok()));
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("   File    ", t.dim()),
