@@ -96,7 +96,12 @@ fn reveal_and_help_popups() {
     key(&mut s, KeyCode::Char('2'));
     key(&mut s, KeyCode::Char('r'));
     both("reveal", &s);
-    let yaml = s.copy_items().iter().find(|i| i.label == "Client YAML").unwrap().key;
+    let yaml = s
+        .copy_items()
+        .iter()
+        .find(|i| i.label == "Client YAML")
+        .unwrap()
+        .key;
     key(&mut s, KeyCode::Char(yaml));
     key(&mut s, KeyCode::PageDown);
     both("reveal_yaml_scrolled", &s);
