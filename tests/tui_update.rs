@@ -400,8 +400,6 @@ fn review_merges_writes_and_saves_prefs() {
         }
         other => panic!("{other:?}"),
     }
-    // y before the merge result: nothing written.
-    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
     update(&mut s, Msg::Merged(Ok(merge_output())));
     key(&mut s, KeyCode::Char('j'));
     assert_eq!(s.diff_scroll, 1);
@@ -745,4 +743,56 @@ fn redirect_preview_follows_the_form() {
     );
     typ(&mut s, " x");
     assert_eq!(s.redirect_preview(), None);
+}
+
+#[test]
+fn y_during_the_merge_writes_once_it_is_ready_but_not_over_a_duplicate() {
+    let mut s = state();
+    update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc())));
+    to_details(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    key(&mut s, KeyCode::Enter); // review: waiting for the digest
+    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
+    assert!(s.write_when_ready);
+    let eff = update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.into(),
+            result: Ok(digest().into()),
+        },
+    );
+    assert!(matches!(eff.as_slice(), [Effect::Merge { .. }]));
+    let eff = update(&mut s, Msg::Merged(Ok(merge_output())));
+    assert!(matches!(eff.as_slice(), [Effect::Write { .. }]));
+    assert!(!s.write_when_ready);
+
+    // A duplicate still asks.
+    let mut s = state();
+    update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc())));
+    to_details(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Char('y'));
+    update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.into(),
+            result: Ok(digest().into()),
+        },
+    );
+    let eff = update(
+        &mut s,
+        Msg::Merged(Err(Error::DuplicateClient {
+            path: CONFIG.into(),
+            client_id: "memos".into(),
+        })),
+    );
+    assert!(eff.is_empty());
+    assert!(matches!(s.review, Review::Duplicate(_)));
+    // Choosing rotate later does not write by itself.
+    key(&mut s, KeyCode::Char('r'));
+    let eff = update(&mut s, Msg::Merged(Ok(merge_output())));
+    assert!(eff.is_empty());
 }

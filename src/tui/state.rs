@@ -350,6 +350,8 @@ pub struct State {
     pub on_dup: crate::config::OnDuplicate,
     /// Review: diff scroll.
     pub diff_scroll: u16,
+    /// Review: `y` was pressed while the merge was on its way.
+    pub write_when_ready: bool,
     /// Done: where the file and its backup are.
     pub written: Option<Written>,
     /// One line of feedback (what was copied, what is wrong).
@@ -409,6 +411,7 @@ impl State {
             review: Review::Idle,
             on_dup: crate::config::OnDuplicate::Refuse,
             diff_scroll: 0,
+            write_when_ready: false,
             written: None,
             status: None,
             help: false,

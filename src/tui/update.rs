@@ -87,11 +87,16 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
                 return Vec::new();
             }
             s.diff_scroll = 0;
+            let write_now = std::mem::take(&mut s.write_when_ready);
             s.review = match result {
                 Ok(out) => Review::Ready(Box::new(out)),
                 Err(Error::DuplicateClient { client_id, .. }) => Review::Duplicate(client_id),
                 Err(e) => Review::Failed(e.to_string()),
             };
+            if write_now && matches!(s.review, Review::Ready(_)) {
+                s.status = None;
+                return act(s, Action::Write);
+            }
             Vec::new()
         }
         Msg::Written(Ok(w)) => {
@@ -861,6 +866,11 @@ fn review_action(s: &mut State, a: Action) -> Vec<Effect> {
                 }
             }
             Review::Duplicate(_) => s.status = Some("Choose r, p or i first".into()),
+            // y while the merge is still on its way: write as soon as it is ready.
+            Review::Working(_) => {
+                s.write_when_ready = true;
+                s.status = Some("Writing as soon as the merge is ready".into());
+            }
             _ => s.status = Some("Nothing to write yet".into()),
         },
         Action::Rotate | Action::Replace if matches!(s.review, Review::Duplicate(_)) => {
@@ -900,6 +910,7 @@ fn review_action(s: &mut State, a: Action) -> Vec<Effect> {
         Action::Back if !matches!(s.review, Review::Writing) => {
             s.screen = Screen::Preview;
             s.review = Review::Idle;
+            s.write_when_ready = false;
             s.status = None;
         }
         _ => {}
