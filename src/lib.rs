@@ -9,7 +9,7 @@
 //! * [`render`]: the client YAML, the app-side steps and env blocks as text;
 //! * [`config`]: the user's `configuration.yml`: merge, check, safe write;
 //! * [`provider`]: provider-specific output (authentik blueprints);
-//! * [`tui`]: the terminal wizard; [`cli`]: the command line; [`exit`]: exit codes.
+//! * [`tui`]: the terminal wizard ([`prefs`]: what it remembers); [`cli`]: the command line; [`exit`]: exit codes.
 //!
 //! Everything outside `tui` and `cli` is pure: no terminal I/O.
 
@@ -21,6 +21,7 @@ pub mod error;
 pub mod exit;
 pub mod inputs;
 pub mod plan;
+pub mod prefs;
 pub mod provider;
 pub mod render;
 pub mod secret;

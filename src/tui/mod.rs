@@ -1,9 +1,35 @@
-//! The terminal wizard. (Being built: issue 4.)
+//! The terminal wizard: pick an app, fill in the details, preview and copy the values, review
+//! the diff of `configuration.yml`, write.
+//!
+//! The shape is State / Msg / update / view:
+//! [`state`] holds everything, [`update::update`] is all the behavior (no I/O) and returns
+//! [`msg::Effect`]s, [`view::view`] draws. This module is the runtime: it sets up and restores
+//! the terminal (also on error and panic), runs the event loop, and runs the effects (the digest
+//! on a worker thread, the clipboard, reading, merging and writing the configuration, saving
+//! preferences), feeding every result back as a [`msg::Msg`].
+
+pub mod clipboard;
+pub mod keymap;
+pub mod msg;
+pub mod state;
+pub mod theme;
+pub mod update;
+pub mod view;
 
 use crate::cli::ColorChoice;
 use crate::error::Result;
-use crate::exit;
-use std::path::PathBuf;
+use crate::{catalog, config, exit, prefs, secret};
+use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
+use crossterm::terminal::{self, EnterAlternateScreen, LeaveAlternateScreen};
+use msg::{Effect, Msg};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use state::{Init, Review, State};
+use std::collections::VecDeque;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// Options of the wizard from the command line.
 #[derive(Debug, Clone)]
@@ -16,10 +42,234 @@ pub struct Options {
     pub mouse: bool,
 }
 
-/// Opens the wizard.
-pub fn launch(_opts: Options) -> Result<u8> {
-    eprintln!(
-        "oidc-wizard: the interactive wizard is not available yet; use 'oidc-wizard apps', 'oidc-wizard add APP --domain D' or 'oidc-wizard secret'"
+/// What to say when there is no terminal.
+pub const NO_TERMINAL: &str = "the wizard needs a terminal on stdin and stdout; without one use the subcommands: \
+'oidc-wizard apps' lists the apps, 'oidc-wizard add APP --domain D' prints the client and the values \
+(add '--config PATH --yes' to merge it), 'oidc-wizard secret' makes a secret and its digest";
+
+/// Opens the wizard. Returns the exit code: 0 when the user quits, 130 on Ctrl-C, 2 without
+/// a terminal.
+pub fn launch(opts: Options) -> Result<u8> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        eprintln!("oidc-wizard: {NO_TERMINAL}");
+        return Ok(exit::USAGE);
+    }
+    let prefs = prefs::load();
+    let config_path = opts
+        .config
+        .clone()
+        .or_else(|| prefs.config_path.clone())
+        .or_else(|| crate::cli::config_path(None));
+    let catalog = catalog::all()?;
+    let color = theme::Theme::detect(opts.color).color;
+    // crossterm drops colors by itself when NO_COLOR is set; `--color` decides here.
+    crossterm::style::force_color_output(color);
+    let size = terminal::size()?;
+    let mut state = State::new(
+        catalog,
+        Init {
+            config_path,
+            prefs,
+            color,
+            size,
+        },
     );
-    Ok(exit::USAGE)
+    let _guard = TerminalGuard::enter(opts.mouse)?;
+    let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
+    run(&mut term, &mut state, &mut Runtime::default())
+}
+
+/// Puts the terminal in raw mode and the alternate screen; restores it when dropped and on
+/// panic.
+struct TerminalGuard {
+    mouse: bool,
+}
+
+fn restore(mouse: bool) {
+    let mut out = std::io::stdout();
+    if mouse {
+        let _ = crossterm::execute!(out, event::DisableMouseCapture);
+    }
+    let _ = crossterm::execute!(
+        out,
+        event::DisableBracketedPaste,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+}
+
+impl TerminalGuard {
+    fn enter(mouse: bool) -> Result<Self> {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore(mouse);
+            prev(info);
+        }));
+        terminal::enable_raw_mode()?;
+        let guard = TerminalGuard { mouse };
+        let mut out = std::io::stdout();
+        crossterm::execute!(
+            out,
+            EnterAlternateScreen,
+            event::EnableBracketedPaste,
+            terminal::Clear(terminal::ClearType::All)
+        )?;
+        if mouse {
+            crossterm::execute!(out, event::EnableMouseCapture)?;
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore(self.mouse);
+    }
+}
+
+/// What the runtime keeps between effects.
+#[derive(Debug, Default)]
+pub struct Runtime {
+    clipboard: clipboard::Clipboard,
+}
+
+fn expand_home(p: &Path) -> PathBuf {
+    match p.to_str().and_then(|s| s.strip_prefix("~/")) {
+        Some(rest) => match std::env::var_os("HOME") {
+            Some(h) if !h.is_empty() => PathBuf::from(h).join(rest),
+            _ => p.to_path_buf(),
+        },
+        None => p.to_path_buf(),
+    }
+}
+
+impl Runtime {
+    /// Runs one effect. Quick results go to `queue`; the digest's arrives later on `tx`.
+    pub fn run_effect<W: Write>(
+        &mut self,
+        e: Effect,
+        out: &mut W,
+        queue: &mut VecDeque<Msg>,
+        tx: &mpsc::Sender<Msg>,
+    ) {
+        match e {
+            Effect::LoadConfig(path) => {
+                let r = config::load(&expand_home(&path));
+                queue.push_back(Msg::ConfigLoaded(path, r));
+            }
+            Effect::GenerateSecret => {
+                queue.push_back(Msg::SecretGenerated(secret::generate(
+                    secret::DEFAULT_LENGTH,
+                    secret::Charset::default(),
+                )));
+            }
+            Effect::Digest(plain) => {
+                let rx = secret::digest_in_background(plain.clone());
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    let result = rx
+                        .recv()
+                        .unwrap_or_else(|_| Err(crate::Error::Digest("the worker stopped".into())));
+                    let _ = tx.send(Msg::Digested {
+                        plaintext: plain,
+                        result,
+                    });
+                });
+            }
+            Effect::Copy { value, .. } => {
+                let _ = self.clipboard.copy(out, &value);
+            }
+            Effect::Merge { doc, plan, on_dup } => {
+                queue.push_back(Msg::Merged(
+                    config::merge(&doc, &plan, on_dup).map(msg::Merged::from),
+                ));
+            }
+            Effect::Write { doc, merged } => {
+                let r = match &merged.output {
+                    Some(out) => config::write(&doc, out),
+                    None => Err(crate::Error::file(&doc.path, "no merge to write")),
+                };
+                queue.push_back(Msg::Written(r));
+            }
+            Effect::SavePrefs(p) => {
+                let _ = prefs::save(&p);
+            }
+        }
+    }
+}
+
+fn busy(s: &State) -> bool {
+    s.digest_pending() || matches!(s.review, Review::Working(_) | Review::Writing)
+}
+
+/// Turns a terminal event into a message.
+pub fn msg_of(ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => Some(Msg::Key(k)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) => match m.kind {
+            MouseEventKind::ScrollUp => Some(Msg::Scroll(true)),
+            MouseEventKind::ScrollDown => Some(Msg::Scroll(false)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The event loop: draw, run effects, wait for a key or a worker, update; until quit.
+pub fn run<W: Write>(
+    term: &mut Terminal<CrosstermBackend<W>>,
+    s: &mut State,
+    rt: &mut Runtime,
+) -> Result<u8> {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let mut effects = update::init(s);
+    let mut queue = VecDeque::new();
+    // Draw only when a message came in: an idle terminal gets no bytes at all.
+    let mut dirty = true;
+    loop {
+        if let Some(code) = s.quit {
+            return Ok(code);
+        }
+        if dirty {
+            term.draw(|f| view::view(s, f))?;
+            dirty = false;
+        }
+        for e in effects.drain(..) {
+            rt.run_effect(e, term.backend_mut(), &mut queue, &tx);
+        }
+        if !queue.is_empty() {
+            while let Some(m) = queue.pop_front() {
+                effects.extend(update::update(s, m));
+            }
+            dirty = true;
+            continue;
+        }
+        let timeout = if busy(s) {
+            Duration::from_millis(80)
+        } else {
+            Duration::from_millis(1000)
+        };
+        if event::poll(timeout)? {
+            loop {
+                if let Some(m) = msg_of(event::read()?) {
+                    effects.extend(update::update(s, m));
+                    dirty = true;
+                }
+                if s.quit.is_some() || !event::poll(Duration::ZERO)? {
+                    break;
+                }
+            }
+        }
+        while let Ok(m) = rx.try_recv() {
+            effects.extend(update::update(s, m));
+            dirty = true;
+        }
+        if !dirty && busy(s) {
+            effects.extend(update::update(s, Msg::Tick));
+            dirty = true;
+        }
+    }
 }

@@ -1,0 +1,104 @@
+//! What happens to the wizard ([`Msg`]: keys, resizes, results of work) and what it asks the
+//! runtime to do ([`Effect`]: hash, copy, read, merge, write, save preferences, quit).
+//!
+//! Effects are plain data: [`super::update::update`] returns them and the runtime in
+//! [`super`] runs them, feeding each result back as a `Msg`. So every behavior is testable
+//! without a terminal.
+
+use crate::config::{Document, MergeOutput, OnDuplicate, Written};
+use crate::error::Error;
+use crate::plan::Plan;
+use crate::prefs::Prefs;
+use crossterm::event::KeyEvent;
+use std::path::PathBuf;
+
+/// An input to [`super::update::update`].
+#[derive(Debug)]
+pub enum Msg {
+    /// A key press.
+    Key(KeyEvent),
+    /// Pasted text (bracketed paste).
+    Paste(String),
+    /// Mouse wheel: `true` up, `false` down (only with `--mouse`).
+    Scroll(bool),
+    /// The terminal was resized to (columns, rows).
+    Resize(u16, u16),
+    /// Time passed (animates the spinner while work is under way).
+    Tick,
+    /// The configuration file was read (or not).
+    ConfigLoaded(PathBuf, Result<Document, Error>),
+    /// A secret was generated (or the random number generator failed).
+    SecretGenerated(Result<String, Error>),
+    /// The worker finished the digest of `plaintext`.
+    Digested {
+        /// The secret hashed (a stale result for an older secret is ignored).
+        plaintext: String,
+        /// The digest.
+        result: Result<String, Error>,
+    },
+    /// The merge finished.
+    Merged(Result<Merged, Error>),
+    /// The write finished.
+    Written(Result<Written, Error>),
+}
+
+/// Work for the runtime.
+#[derive(Debug)]
+pub enum Effect {
+    /// Read the configuration file; answer with [`Msg::ConfigLoaded`].
+    LoadConfig(PathBuf),
+    /// Generate a client secret; answer with [`Msg::SecretGenerated`].
+    GenerateSecret,
+    /// Hash a secret on a worker thread; answer with [`Msg::Digested`].
+    Digest(String),
+    /// Put a value on the clipboard (OSC 52, plus the system clipboard when there is a display).
+    Copy {
+        /// What it is (for messages).
+        label: String,
+        /// The text.
+        value: String,
+    },
+    /// Merge the plan into the document; answer with [`Msg::Merged`].
+    Merge {
+        /// The configuration as read.
+        doc: Document,
+        /// The plan, digest known.
+        plan: Box<Plan>,
+        /// What to do with an existing client of the same id.
+        on_dup: OnDuplicate,
+    },
+    /// Write the merge; answer with [`Msg::Written`].
+    Write {
+        /// The configuration as read.
+        doc: Document,
+        /// The merge.
+        merged: Box<Merged>,
+    },
+    /// Save the preferences (never a secret).
+    SavePrefs(Prefs),
+}
+
+/// A merge as the Review screen shows it. The merge's own output rides along for the write
+/// (`None` only for a made-up merge in tests, which the runtime refuses to write).
+#[derive(Debug, Clone, Default)]
+pub struct Merged {
+    /// Unified diff of the file.
+    pub diff: String,
+    /// Warnings (deprecated keys, ...).
+    pub warnings: Vec<String>,
+    /// Whether the provider section was created too.
+    pub first_time_setup: bool,
+    /// What [`crate::config::write`] takes.
+    pub output: Option<Box<MergeOutput>>,
+}
+
+impl From<MergeOutput> for Merged {
+    fn from(o: MergeOutput) -> Self {
+        Merged {
+            diff: o.diff.clone(),
+            warnings: o.warnings.clone(),
+            first_time_setup: o.first_time_setup,
+            output: Some(Box::new(o)),
+        }
+    }
+}

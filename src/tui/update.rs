@@ -1,0 +1,919 @@
+//! All of the wizard's behavior: `update(&mut State, Msg) -> Vec<Effect>`. No I/O here; what
+//! needs the outside world is returned as an [`Effect`] and its result comes back as a [`Msg`].
+
+use super::keymap::{self, Action};
+use super::msg::{Effect, Msg};
+use super::state::{Field, FieldKind, Input, Pane, Review, Screen, State};
+use crate::client;
+use crate::config::OnDuplicate;
+use crate::error::Error;
+use crate::exit;
+use crate::inputs::{HttpUrl, parse_domain};
+use crate::plan::{self, Plan, default_app_url, needs_secret, resolve};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use std::path::PathBuf;
+
+/// Effects to run first, before any key: reading the configuration when its path is known.
+pub fn init(s: &mut State) -> Vec<Effect> {
+    match &s.config_path {
+        Some(p) => vec![Effect::LoadConfig(p.clone())],
+        None => Vec::new(),
+    }
+}
+
+/// Applies one message.
+pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(k) => key(s, k),
+        Msg::Paste(text) => {
+            let line: String = text.lines().next().unwrap_or("").to_string();
+            if let Some(inp) = focused_input(s) {
+                inp.insert(line.trim());
+                after_edit(s);
+            }
+            Vec::new()
+        }
+        Msg::Scroll(up) => act(s, if up { Action::Up } else { Action::Down }),
+        Msg::Resize(w, h) => {
+            s.size = (w, h);
+            Vec::new()
+        }
+        Msg::Tick => {
+            if s.digest_pending() || matches!(s.review, Review::Working(_) | Review::Writing) {
+                s.spinner = s.spinner.wrapping_add(1);
+            }
+            Vec::new()
+        }
+        Msg::ConfigLoaded(path, result) => config_loaded(s, path, result),
+        Msg::SecretGenerated(Ok(plain)) => {
+            s.secret_plain = Some(plain.clone());
+            s.secret_digest = None;
+            s.secret_error = None;
+            if s.screen == Screen::Preview {
+                build_plan(s);
+            }
+            vec![Effect::Digest(plain)]
+        }
+        Msg::SecretGenerated(Err(e)) => {
+            s.secret_error = Some(e.to_string());
+            s.status = Some(format!("Could not generate a secret: {e}"));
+            Vec::new()
+        }
+        Msg::Digested { plaintext, result } => {
+            if s.secret_plain.as_deref() != Some(plaintext.as_str()) {
+                return Vec::new();
+            }
+            match result {
+                Ok(d) => {
+                    s.secret_digest = Some(d);
+                    // On the Details screen the form may be mid-edit: the plan is rebuilt on
+                    // the way to the preview instead.
+                    if matches!(s.screen, Screen::Preview | Screen::Review | Screen::Done) {
+                        build_plan(s);
+                    }
+                    if s.screen == Screen::Review && matches!(s.review, Review::Working(_)) {
+                        return start_merge(s);
+                    }
+                }
+                Err(e) => {
+                    s.secret_error = Some(e.to_string());
+                    s.status = Some(format!("Could not compute the digest: {e}"));
+                }
+            }
+            Vec::new()
+        }
+        Msg::Merged(result) => {
+            if s.screen != Screen::Review {
+                return Vec::new();
+            }
+            s.diff_scroll = 0;
+            let write_now = std::mem::take(&mut s.write_when_ready);
+            s.review = match result {
+                Ok(out) => Review::Ready(Box::new(out)),
+                Err(Error::DuplicateClient { client_id, .. }) => Review::Duplicate(client_id),
+                Err(e) => Review::Failed(e.to_string()),
+            };
+            if write_now && matches!(s.review, Review::Ready(_)) {
+                s.status = None;
+                return act(s, Action::Write);
+            }
+            Vec::new()
+        }
+        Msg::Written(Ok(w)) => {
+            s.written = Some(w);
+            s.screen = Screen::Done;
+            s.review = Review::Idle;
+            s.status = None;
+            let mut prefs = s.prefs.clone();
+            prefs.config_path = s.config_path.clone();
+            remember_inputs(s, &mut prefs);
+            s.prefs = prefs.clone();
+            vec![Effect::SavePrefs(prefs)]
+        }
+        Msg::Written(Err(e)) => {
+            s.review = Review::WriteFailed(e.to_string());
+            Vec::new()
+        }
+    }
+}
+
+fn remember_inputs(s: &State, prefs: &mut crate::prefs::Prefs) {
+    if let Some(p) = &s.plan {
+        prefs.domain = Some(p.resolved.domain.clone());
+        prefs.authelia_url = Some(p.resolved.auth_url.base());
+    }
+}
+
+fn config_loaded(
+    s: &mut State,
+    path: PathBuf,
+    result: Result<crate::config::Document, Error>,
+) -> Vec<Effect> {
+    if s.config_path.as_ref() != Some(&path) {
+        return Vec::new();
+    }
+    match result {
+        Ok(doc) => {
+            s.session = crate::config::session_defaults(&doc);
+            s.config = Some(doc);
+            s.config_error = None;
+            if s.screen == Screen::Details {
+                prefill_from_session(s);
+            }
+            if s.screen == Screen::Review {
+                return start_merge(s);
+            }
+        }
+        Err(e) => {
+            s.config = None;
+            s.config_error = Some(e.to_string());
+            if s.screen == Screen::Review {
+                s.review = Review::Failed(e.to_string());
+            }
+        }
+    }
+    Vec::new()
+}
+
+fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
+    if k.kind == KeyEventKind::Release {
+        return Vec::new();
+    }
+    if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
+        s.quit = Some(exit::INTERRUPTED);
+        return Vec::new();
+    }
+    if s.help {
+        // Any of the help keys, Esc, Enter or q closes the popup; other keys are ignored.
+        if matches!(
+            k.code,
+            KeyCode::Esc | KeyCode::Enter | KeyCode::F(1) | KeyCode::Char('?' | 'q')
+        ) {
+            s.help = false;
+        }
+        return Vec::new();
+    }
+    if let Some(i) = s.reveal {
+        return reveal_key(s, i, k);
+    }
+    match keymap::action(s.screen, &k, s.text_focus()) {
+        Some(a) => act(s, a),
+        None => {
+            text_key(s, k);
+            Vec::new()
+        }
+    }
+}
+
+fn reveal_key(s: &mut State, i: usize, k: KeyEvent) -> Vec<Effect> {
+    let items = s.copy_items();
+    let before = s.reveal;
+    match k.code {
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('r' | 'q') => s.reveal = None,
+        KeyCode::PageDown | KeyCode::Char(' ') => {
+            s.reveal_scroll = s.reveal_scroll.saturating_add(10)
+        }
+        KeyCode::PageUp => s.reveal_scroll = s.reveal_scroll.saturating_sub(10),
+        KeyCode::Up | KeyCode::Left | KeyCode::Char('k') => s.reveal = Some(i.saturating_sub(1)),
+        KeyCode::Down | KeyCode::Right | KeyCode::Char('j') => {
+            s.reveal = Some((i + 1).min(items.len().saturating_sub(1)))
+        }
+        KeyCode::Char(c) => {
+            if let Some(pos) = items.iter().position(|it| it.key == c) {
+                s.reveal = Some(pos);
+            }
+        }
+        _ => {}
+    }
+    if s.reveal != before {
+        s.reveal_scroll = 0;
+    }
+    Vec::new()
+}
+
+/// Runs an action on the current screen.
+pub fn act(s: &mut State, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Interrupt => {
+            s.quit = Some(exit::INTERRUPTED);
+            return Vec::new();
+        }
+        Action::Quit => {
+            s.quit = Some(exit::OK);
+            return Vec::new();
+        }
+        Action::Help => {
+            s.help = true;
+            return Vec::new();
+        }
+        _ => {}
+    }
+    match s.screen {
+        Screen::App => app_action(s, a),
+        Screen::Details => details_action(s, a),
+        Screen::Preview => preview_action(s, a),
+        Screen::Review => review_action(s, a),
+        Screen::Done => {
+            if a == Action::Back {
+                s.screen = Screen::Preview;
+            }
+            Vec::new()
+        }
+    }
+}
+
+/// The page size for PgUp/PgDn: the body height.
+fn page(s: &State) -> usize {
+    usize::from(s.size.1.saturating_sub(8)).max(1)
+}
+
+fn app_action(s: &mut State, a: Action) -> Vec<Effect> {
+    let n = s.matches.len();
+    match a {
+        Action::Up => s.selected = s.selected.saturating_sub(1),
+        Action::Down => s.selected = (s.selected + 1).min(n.saturating_sub(1)),
+        Action::PageUp => s.selected = s.selected.saturating_sub(page(s) / 2),
+        Action::PageDown => s.selected = (s.selected + page(s) / 2).min(n.saturating_sub(1)),
+        Action::Top => s.selected = 0,
+        Action::Bottom => s.selected = n.saturating_sub(1),
+        Action::Clear => {
+            s.filter.clear();
+            s.refilter();
+        }
+        Action::Back => {
+            if s.filter.value.is_empty() {
+                s.quit = Some(exit::OK);
+            } else {
+                s.filter.clear();
+                s.refilter();
+            }
+        }
+        Action::Confirm => match s.matches.get(s.selected) {
+            Some(&i) => return pick(s, i),
+            None => s.status = Some("No app matches the filter; Ctrl-U clears it".into()),
+        },
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Picks an app: builds the Details form (keeping what was typed when it is the same app).
+pub fn pick(s: &mut State, idx: usize) -> Vec<Effect> {
+    let same = s.app == Some(idx);
+    s.app = Some(idx);
+    s.screen = Screen::Details;
+    s.status = None;
+    s.form_error = None;
+    if !same || s.fields.is_empty() {
+        s.plan = None;
+        s.secret_plain = None;
+        s.secret_digest = None;
+        s.secret_error = None;
+        build_fields(s, None);
+        s.focus = 0;
+    }
+    Vec::new()
+}
+
+/// Builds the form for the picked app and setup, carrying over values of fields that stay.
+fn build_fields(s: &mut State, variant: Option<String>) {
+    let Some(entry) = s.entry() else { return };
+    let old = std::mem::take(&mut s.fields);
+    let keep = |k: &FieldKind| old.iter().find(|f| &f.kind == k).cloned();
+    let setup = crate::catalog::setup_of(entry, variant.as_deref()).unwrap_or_else(|_| {
+        entry
+            .setups()
+            .into_iter()
+            .next()
+            .expect("an entry has a main setup")
+    });
+
+    let mut fields = Vec::new();
+    let domain_prefill = s
+        .session
+        .domain
+        .clone()
+        .filter(|d| !d.is_empty())
+        .or_else(|| s.prefs.domain.clone())
+        .unwrap_or_default();
+    fields.push(keep(&FieldKind::Domain).unwrap_or_else(|| {
+        Field::text(
+            FieldKind::Domain,
+            "Base domain",
+            &domain_prefill,
+            "Your base domain, e.g. example.com",
+        )
+    }));
+    fields.push(keep(&FieldKind::AppUrl).unwrap_or_else(|| {
+        Field::text(
+            FieldKind::AppUrl,
+            "App URL",
+            "",
+            "Where users open the app; follows the domain until edited",
+        )
+    }));
+    fields.push(keep(&FieldKind::AuthUrl).unwrap_or_else(|| {
+        let mut f = Field::text(
+            FieldKind::AuthUrl,
+            &format!("{} URL", s.provider.name()),
+            "",
+            "The provider's address; follows the domain until edited",
+        );
+        let saved = s
+            .session
+            .authelia_url
+            .clone()
+            .filter(|u| !u.is_empty())
+            .or_else(|| s.prefs.authelia_url.clone());
+        if let Some(u) = saved {
+            let follows = parse_domain(&domain_prefill)
+                .is_ok_and(|d| trim_slash(&u) == trim_slash(&s.provider.default_url(&d)));
+            if !follows {
+                f.input = Input::new(u);
+                f.edited = true;
+            }
+        }
+        f
+    }));
+    let default_id = setup.client.client_id.clone();
+    let mut id = keep(&FieldKind::ClientId)
+        .filter(|f| f.edited)
+        .unwrap_or_else(|| {
+            Field::text(
+                FieldKind::ClientId,
+                "Client ID",
+                &default_id,
+                "The id Authelia and the app share",
+            )
+        });
+    id.placeholder = default_id;
+    fields.push(id);
+    fields.push(keep(&FieldKind::Policy).unwrap_or_else(|| {
+        let mut f = Field::text(
+            FieldKind::Policy,
+            "Policy",
+            "",
+            "two_factor asks for a second factor at sign-in",
+        );
+        f.choices = vec![
+            (
+                "two_factor".into(),
+                "two_factor (password and a second factor)".into(),
+            ),
+            ("one_factor".into(), "one_factor (password only)".into()),
+        ];
+        f
+    }));
+    if !entry.variants.is_empty() {
+        let mut f = Field::text(
+            FieldKind::Variant,
+            "Setup",
+            "",
+            "Which setup of the app to add",
+        );
+        f.choices = entry
+            .setups()
+            .iter()
+            .map(|st| {
+                (
+                    st.variant.unwrap_or("default").to_string(),
+                    st.label.to_string(),
+                )
+            })
+            .collect();
+        f.choice = f
+            .choices
+            .iter()
+            .position(|c| Some(c.0.as_str()) == setup.variant)
+            .unwrap_or(0);
+        fields.push(f);
+    }
+    for spec in plan::inputs_of(entry, &setup) {
+        let kind = FieldKind::Extra(spec.key.clone());
+        let mut f =
+            keep(&kind).unwrap_or_else(|| Field::text(kind.clone(), &spec.label, "", &spec.help));
+        f.label = spec.label.clone();
+        f.help = spec.help.clone();
+        fields.push(f);
+    }
+    s.fields = fields;
+    refresh_fields(s);
+}
+
+fn trim_slash(u: &str) -> &str {
+    u.trim().trim_end_matches('/')
+}
+
+/// The configuration offers a domain and Authelia URL: fill in what the user has not typed.
+fn prefill_from_session(s: &mut State) {
+    let sess = s.session.clone();
+    if let Some(d) = sess.domain.filter(|d| !d.is_empty())
+        && let Some(f) = s.fields.iter_mut().find(|f| f.kind == FieldKind::Domain)
+        && !f.edited
+    {
+        f.input = Input::new(d);
+    }
+    if let Some(u) = sess.authelia_url.filter(|u| !u.is_empty()) {
+        let dom = parse_domain(s.field_value(&FieldKind::Domain)).ok();
+        let follows =
+            dom.is_some_and(|d| trim_slash(&u) == trim_slash(&s.provider.default_url(&d)));
+        if let Some(f) = s.fields.iter_mut().find(|f| f.kind == FieldKind::AuthUrl)
+            && !f.edited
+            && !follows
+        {
+            f.input = Input::new(u);
+            f.edited = true;
+        }
+    }
+    refresh_fields(s);
+}
+
+/// Derived fields follow the domain; every field's error is recomputed.
+fn refresh_fields(s: &mut State) {
+    let Some(entry) = s.entry() else { return };
+    let domain = parse_domain(s.field_value(&FieldKind::Domain));
+    let provider = s.provider;
+    let setup = s.setup();
+    let specs: Vec<_> = setup
+        .map(|st| plan::inputs_of(entry, &st))
+        .unwrap_or_default();
+    for f in &mut s.fields {
+        let derived = match (&f.kind, &domain) {
+            (FieldKind::AppUrl, Ok(d)) => Some(default_app_url(entry, d)),
+            (FieldKind::AuthUrl, Ok(d)) => Some(provider.default_url(d)),
+            (FieldKind::AppUrl | FieldKind::AuthUrl, Err(_)) => Some(String::new()),
+            _ => None,
+        };
+        if let Some(d) = derived {
+            if !f.edited {
+                f.input = Input::new(d.clone());
+            }
+            f.placeholder = d;
+        }
+        let v = f.input.value.trim();
+        f.error = match &f.kind {
+            FieldKind::Domain => parse_domain(v).err().map(|e| e.to_string()),
+            FieldKind::AppUrl if !v.is_empty() => {
+                HttpUrl::parse(v, "app URL").err().map(|e| e.to_string())
+            }
+            FieldKind::AuthUrl if !v.is_empty() => {
+                HttpUrl::parse(v, &format!("{} URL", provider.name()))
+                    .err()
+                    .map(|e| e.to_string())
+            }
+            FieldKind::AppUrl | FieldKind::AuthUrl if domain.is_err() => {
+                Some("give the base domain first, or a full URL here".into())
+            }
+            FieldKind::ClientId if !v.is_empty() => client::valid_client_id(v).err(),
+            FieldKind::Extra(k) => {
+                let spec = specs.iter().find(|sp| &sp.key == k);
+                if v.chars().any(char::is_control) {
+                    Some("contains a control character".into())
+                } else if v.is_empty() && spec.is_some_and(|sp| sp.default.is_none()) {
+                    Some(format!(
+                        "required{}",
+                        spec.map(|sp| format!(": {}", sp.help)).unwrap_or_default()
+                    ))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
+    }
+    for f in &mut s.fields {
+        if let FieldKind::Extra(k) = &f.kind
+            && let Some(spec) = specs.iter().find(|sp| &sp.key == k)
+        {
+            f.placeholder = spec.default.clone().unwrap_or_default();
+        }
+    }
+    s.form_error = None;
+}
+
+fn focused_input(s: &mut State) -> Option<&mut Input> {
+    match s.screen {
+        Screen::App => Some(&mut s.filter),
+        Screen::Details => s
+            .fields
+            .get_mut(s.focus)
+            .filter(|f| f.is_text())
+            .map(|f| &mut f.input),
+        Screen::Review if matches!(s.review, Review::AskPath) => Some(&mut s.path_input),
+        _ => None,
+    }
+}
+
+/// After the focused input changed.
+fn after_edit(s: &mut State) {
+    match s.screen {
+        Screen::App => s.refilter(),
+        Screen::Details => {
+            if let Some(f) = s.fields.get_mut(s.focus) {
+                f.edited = true;
+            }
+            refresh_fields(s);
+        }
+        _ => {}
+    }
+}
+
+fn text_key(s: &mut State, k: KeyEvent) {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let Some(inp) = focused_input(s) else { return };
+    let before = inp.value.clone();
+    match k.code {
+        KeyCode::Char('w') if ctrl => inp.delete_word(),
+        KeyCode::Char('a') if ctrl => inp.home_end(true),
+        KeyCode::Char('e') if ctrl => inp.home_end(false),
+        KeyCode::Char(c) if !ctrl && !k.modifiers.contains(KeyModifiers::ALT) => {
+            inp.insert(&c.to_string())
+        }
+        KeyCode::Backspace => inp.backspace(),
+        KeyCode::Delete => inp.delete(),
+        KeyCode::Left => inp.move_by(-1),
+        KeyCode::Right => inp.move_by(1),
+        KeyCode::Home => inp.home_end(true),
+        KeyCode::End => inp.home_end(false),
+        _ => return,
+    }
+    if inp.value != before {
+        after_edit(s);
+    }
+}
+
+fn details_action(s: &mut State, a: Action) -> Vec<Effect> {
+    let n = s.fields.len().max(1);
+    match a {
+        Action::Next | Action::Down => s.focus = (s.focus + 1) % n,
+        Action::Prev | Action::Up => s.focus = (s.focus + n - 1) % n,
+        Action::Clear => {
+            if let Some(f) = s.fields.get_mut(s.focus)
+                && f.is_text()
+            {
+                f.input.clear();
+                f.edited = true;
+                refresh_fields(s);
+            }
+        }
+        Action::ChoiceLeft | Action::ChoiceRight => {
+            let Some(f) = s.fields.get_mut(s.focus) else {
+                return Vec::new();
+            };
+            if f.is_text() {
+                // Left/Right move the cursor in a text field.
+                f.input
+                    .move_by(if a == Action::ChoiceLeft { -1 } else { 1 });
+                return Vec::new();
+            }
+            let m = f.choices.len();
+            f.choice = if a == Action::ChoiceLeft {
+                (f.choice + m - 1) % m
+            } else {
+                (f.choice + 1) % m
+            };
+            if f.kind == FieldKind::Variant {
+                let v = f.value().to_string();
+                let focus_kind = f.kind.clone();
+                build_fields(s, Some(v).filter(|v| v != "default"));
+                s.focus = s
+                    .fields
+                    .iter()
+                    .position(|f| f.kind == focus_kind)
+                    .unwrap_or(0);
+                s.plan = None;
+            } else {
+                refresh_fields(s);
+            }
+        }
+        Action::Back => {
+            s.screen = Screen::App;
+            s.status = None;
+        }
+        Action::Confirm => return continue_to_preview(s),
+        _ => {}
+    }
+    Vec::new()
+}
+
+/// Enter on Details: when every field is valid, go to the preview (generating a secret if
+/// the client needs one and has none yet).
+fn continue_to_preview(s: &mut State) -> Vec<Effect> {
+    refresh_fields(s);
+    if let Some(i) = s.fields.iter().position(|f| f.error.is_some()) {
+        s.focus = i;
+        s.status = Some(format!(
+            "{}: {}",
+            s.fields[i].label,
+            s.fields[i].error.clone().unwrap_or_default()
+        ));
+        return Vec::new();
+    }
+    let (Some(entry), Some(setup)) = (s.entry(), s.setup()) else {
+        return Vec::new();
+    };
+    // Check the whole plan (Authelia's rules) before leaving the form.
+    let check = resolve(entry, &setup, &s.request()).and_then(|r| {
+        let secret = if needs_secret(&setup) {
+            plan::SecretState::Pending("x".repeat(72))
+        } else {
+            plan::SecretState::None
+        };
+        Plan::build(entry, &setup, &r, secret)
+    });
+    if let Err(e) = check {
+        s.form_error = Some(e.to_string());
+        s.status = Some(e.to_string());
+        return Vec::new();
+    }
+    s.screen = Screen::Preview;
+    s.status = None;
+    s.reveal = None;
+    s.values_scroll = 0;
+    s.yaml_scroll = 0;
+    let mut effects = Vec::new();
+    if needs_secret(&setup) {
+        if s.secret_plain.is_none() || s.secret_error.is_some() {
+            s.secret_plain = None;
+            s.secret_digest = None;
+            s.secret_error = None;
+            s.plan = None;
+            effects.push(Effect::GenerateSecret);
+        } else {
+            build_plan(s);
+        }
+    } else {
+        s.secret_plain = None;
+        s.secret_digest = None;
+        build_plan(s);
+    }
+    let mut prefs = s.prefs.clone();
+    if let Ok(r) = resolve(entry, &setup, &s.request()) {
+        prefs.domain = Some(r.domain);
+        prefs.authelia_url = Some(r.auth_url.base());
+    }
+    if prefs != s.prefs {
+        s.prefs = prefs.clone();
+        effects.push(Effect::SavePrefs(prefs));
+    }
+    effects
+}
+
+/// (Re)builds the plan from the form and the secret as it stands.
+fn build_plan(s: &mut State) {
+    let (Some(entry), Some(setup)) = (s.entry(), s.setup()) else {
+        return;
+    };
+    let secret = if needs_secret(&setup) {
+        s.secret_state()
+    } else {
+        plan::SecretState::None
+    };
+    if needs_secret(&setup) && matches!(secret, plan::SecretState::None) {
+        s.plan = None;
+        return;
+    }
+    match resolve(entry, &setup, &s.request()).and_then(|r| Plan::build(entry, &setup, &r, secret))
+    {
+        Ok(p) => s.plan = Some(p),
+        Err(e) => {
+            s.plan = None;
+            s.status = Some(e.to_string());
+        }
+    }
+}
+
+fn scroll(v: &mut u16, a: Action, page: usize) {
+    let page = u16::try_from(page).unwrap_or(u16::MAX);
+    *v = match a {
+        Action::Up => v.saturating_sub(1),
+        Action::Down => v.saturating_add(1),
+        Action::PageUp => v.saturating_sub(page),
+        Action::PageDown => v.saturating_add(page),
+        Action::Top => 0,
+        Action::Bottom => u16::MAX / 2,
+        _ => *v,
+    };
+}
+
+fn preview_action(s: &mut State, a: Action) -> Vec<Effect> {
+    match a {
+        Action::Copy(c) => {
+            let items = s.copy_items();
+            let Some(pos) = items.iter().position(|it| it.key == c) else {
+                return Vec::new();
+            };
+            let it = &items[pos];
+            if it.label == "Client YAML" && s.digest_pending() {
+                s.status =
+                    Some("The digest is still being computed; copy the YAML in a moment".into());
+                return Vec::new();
+            }
+            s.last_copied = Some(pos);
+            let n = it.value.chars().count();
+            let what = if it.block {
+                format!("{} lines", it.value.lines().count())
+            } else {
+                format!("{n} characters")
+            };
+            s.status = Some(format!("Copied {}, {what}", it.label));
+            return vec![Effect::Copy {
+                label: it.label.clone(),
+                value: it.value.clone(),
+            }];
+        }
+        Action::Reveal if !s.copy_items().is_empty() => {
+            s.reveal = Some(s.last_copied.unwrap_or(0));
+        }
+        Action::Next | Action::Prev => {
+            s.pane = match s.pane {
+                Pane::Values => Pane::Yaml,
+                Pane::Yaml => Pane::Values,
+            }
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            let pg = page(s);
+            match s.pane {
+                Pane::Values => scroll(&mut s.values_scroll, a, pg),
+                Pane::Yaml => scroll(&mut s.yaml_scroll, a, pg),
+            }
+        }
+        Action::Back => {
+            s.screen = Screen::Details;
+            s.status = None;
+        }
+        Action::Confirm => {
+            if s.plan.is_none() {
+                s.status = Some("The plan is not ready yet".into());
+                return Vec::new();
+            }
+            if s.written.is_some() {
+                s.screen = Screen::Done;
+                return Vec::new();
+            }
+            s.screen = Screen::Review;
+            s.status = None;
+            s.on_dup = OnDuplicate::Refuse;
+            return start_review(s);
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
+fn start_review(s: &mut State) -> Vec<Effect> {
+    s.diff_scroll = 0;
+    match (&s.config_path, &s.config, &s.config_error) {
+        (None, _, _) => {
+            s.review = Review::AskPath;
+            Vec::new()
+        }
+        (Some(_), Some(_), _) => start_merge(s),
+        (Some(_), None, Some(e)) => {
+            s.review = Review::Failed(e.clone());
+            Vec::new()
+        }
+        (Some(p), None, None) => {
+            s.review = Review::Working(format!("Reading {}", p.display()));
+            Vec::new()
+        }
+    }
+}
+
+/// Merges when the document and the digest are there; else waits for them.
+fn start_merge(s: &mut State) -> Vec<Effect> {
+    let Some(doc) = s.config.clone() else {
+        return start_review(s);
+    };
+    if s.digest_pending()
+        || s.plan
+            .as_ref()
+            .is_some_and(|p| matches!(p.secret, plan::SecretState::Pending(_)))
+    {
+        s.review = Review::Working("Computing the digest of the client secret".into());
+        return Vec::new();
+    }
+    let Some(plan) = s.plan.clone() else {
+        s.review = Review::Failed("the plan is not ready".into());
+        return Vec::new();
+    };
+    s.review = Review::Working(format!("Merging into {}", doc.path.display()));
+    vec![Effect::Merge {
+        doc,
+        plan: Box::new(plan),
+        on_dup: s.on_dup,
+    }]
+}
+
+fn review_action(s: &mut State, a: Action) -> Vec<Effect> {
+    if matches!(s.review, Review::AskPath) {
+        match a {
+            Action::Confirm => {
+                let p = s.path_input.value.trim();
+                if p.is_empty() {
+                    s.status = Some("Type the path of Authelia's configuration.yml".into());
+                    return Vec::new();
+                }
+                let path = PathBuf::from(p);
+                s.config_path = Some(path.clone());
+                s.config = None;
+                s.config_error = None;
+                s.status = None;
+                s.review = Review::Working(format!("Reading {}", path.display()));
+                return vec![Effect::LoadConfig(path)];
+            }
+            Action::Clear => s.path_input.clear(),
+            Action::Back => {
+                s.screen = Screen::Preview;
+                s.review = Review::Idle;
+            }
+            _ => {}
+        }
+        return Vec::new();
+    }
+    match a {
+        Action::Write => match &s.review {
+            Review::Ready(out) => {
+                if let Some(doc) = s.config.clone() {
+                    let merged = out.clone();
+                    s.review = Review::Writing;
+                    return vec![Effect::Write { doc, merged }];
+                }
+            }
+            Review::Duplicate(_) => s.status = Some("Choose r, p or i first".into()),
+            // y while the merge is still on its way: write as soon as it is ready.
+            Review::Working(_) => {
+                s.write_when_ready = true;
+                s.status = Some("Writing as soon as the merge is ready".into());
+            }
+            _ => s.status = Some("Nothing to write yet".into()),
+        },
+        Action::Rotate | Action::Replace if matches!(s.review, Review::Duplicate(_)) => {
+            s.on_dup = if a == Action::Rotate {
+                OnDuplicate::Rotate
+            } else {
+                OnDuplicate::Replace
+            };
+            return start_merge(s);
+        }
+        Action::OtherId if matches!(s.review, Review::Duplicate(_)) => {
+            s.screen = Screen::Details;
+            s.review = Review::Idle;
+            if let Some(i) = s.fields.iter().position(|f| f.kind == FieldKind::ClientId) {
+                s.focus = i;
+            }
+            s.status = Some("Choose another client id, then Enter".into());
+        }
+        Action::ChangePath if !matches!(s.review, Review::Writing) => {
+            s.path_input = Input::new(
+                s.config_path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+            );
+            s.review = Review::AskPath;
+        }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
+            let pg = page(s);
+            scroll(&mut s.diff_scroll, a, pg);
+        }
+        Action::Back if !matches!(s.review, Review::Writing) => {
+            s.screen = Screen::Preview;
+            s.review = Review::Idle;
+            s.write_when_ready = false;
+            s.status = None;
+        }
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,369 @@
+//! Screen 3, Preview: the client YAML (highlighted) beside the values and app-side steps when
+//! the terminal is wide, as two tabs when it is narrow. Every copyable value has its hotkey in
+//! brackets beside its label.
+
+use super::super::state::{Pane, State};
+use super::super::theme::Theme;
+use super::widgets;
+use crate::render;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+/// From this many columns on, the YAML and the values are side by side.
+pub const WIDE: u16 = 100;
+
+pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let Some(plan) = &s.plan else {
+        let msg = match &s.secret_error {
+            Some(e) => Line::styled(format!("✗ {e}"), t.error()),
+            None => Line::styled(
+                format!(
+                    "{} Generating the client secret…",
+                    widgets::spinner(s.spinner)
+                ),
+                t.dim(),
+            ),
+        };
+        f.render_widget(
+            Paragraph::new(msg).block(Block::bordered().border_style(t.border())),
+            area,
+        );
+        return;
+    };
+    let yaml_title = if s.digest_pending() {
+        format!(
+            " Client YAML  {} computing the digest… ",
+            widgets::spinner(s.spinner)
+        )
+    } else {
+        " Client YAML for configuration.yml ".to_string()
+    };
+    let values_title = format!(" Values for {} ", plan.app_name);
+    if area.width >= WIDE {
+        let [left, right] =
+            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
+                .areas(area);
+        pane(
+            s,
+            f,
+            left,
+            &yaml_title,
+            s.pane == Pane::Yaml,
+            yaml_lines(s, left.width.saturating_sub(2)),
+            s.yaml_scroll,
+        );
+        pane(
+            s,
+            f,
+            right,
+            &values_title,
+            s.pane == Pane::Values,
+            value_lines(s, right.width.saturating_sub(2)),
+            s.values_scroll,
+        );
+    } else {
+        let [tabs, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let tab = |label: &str, on: bool| {
+            if on {
+                Span::styled(format!(" {label} "), t.selected())
+            } else {
+                Span::styled(format!(" {label} "), t.dim())
+            }
+        };
+        let spin = if s.digest_pending() {
+            format!("  {} digest…", widgets::spinner(s.spinner))
+        } else {
+            String::new()
+        };
+        f.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(" Tab ", t.key()),
+                tab("Values & steps", s.pane == Pane::Values),
+                Span::styled("│", t.dim()),
+                tab("Client YAML", s.pane == Pane::Yaml),
+                Span::styled(spin, t.dim()),
+            ])),
+            tabs,
+        );
+        match s.pane {
+            Pane::Values => pane(
+                s,
+                f,
+                body,
+                &values_title,
+                true,
+                value_lines(s, body.width.saturating_sub(2)),
+                s.values_scroll,
+            ),
+            Pane::Yaml => pane(
+                s,
+                f,
+                body,
+                &yaml_title,
+                true,
+                yaml_lines(s, body.width.saturating_sub(2)),
+                s.yaml_scroll,
+            ),
+        }
+    }
+}
+
+fn pane(
+    s: &State,
+    f: &mut Frame,
+    area: Rect,
+    title: &str,
+    focused: bool,
+    lines: Vec<Line<'static>>,
+    scroll: u16,
+) {
+    let t = s.theme;
+    let block = Block::bordered()
+        .border_style(if focused { t.focus() } else { t.border() })
+        .title(Span::styled(
+            title.to_string(),
+            if focused { t.focus() } else { t.title() },
+        ));
+    let inner = block.inner(area);
+    let total = lines.len();
+    let off = widgets::clamp_scroll(scroll, total, inner.height);
+    if total > usize::from(inner.height) {
+        let shown = (off + usize::from(inner.height)).min(total);
+        f.render_widget(
+            block.title_bottom(
+                Line::styled(format!(" {}-{} of {} ", off + 1, shown, total), t.dim())
+                    .right_aligned(),
+            ),
+            area,
+        );
+    } else {
+        f.render_widget(block, area);
+    }
+    let visible: Vec<Line> = lines
+        .into_iter()
+        .skip(off)
+        .take(usize::from(inner.height))
+        .collect();
+    f.render_widget(Paragraph::new(visible), inner);
+}
+
+/// Highlights one line of YAML: key, value, comment.
+pub fn yaml_line(line: &str, t: Theme) -> Line<'static> {
+    let indent_len = line.len() - line.trim_start().len();
+    let (indent, rest) = line.split_at(indent_len);
+    let mut spans = vec![Span::raw(indent.to_string())];
+    if rest.starts_with('#') {
+        spans.push(Span::styled(rest.to_string(), t.dim()));
+        return Line::from(spans);
+    }
+    let mut rest = rest;
+    while let Some(r) = rest.strip_prefix("- ") {
+        spans.push(Span::styled("- ", t.dim()));
+        rest = r;
+    }
+    let (body, comment) = match rest.find("  #") {
+        Some(i) => (&rest[..i], Some(&rest[i..])),
+        None => (rest, None),
+    };
+    let key_end = if body.starts_with(['\'', '"']) {
+        None
+    } else {
+        body.find(": ")
+            .or_else(|| body.ends_with(':').then(|| body.len() - 1))
+    };
+    match key_end {
+        Some(k) => {
+            spans.push(Span::styled(body[..k].to_string(), t.yaml_key()));
+            spans.push(Span::raw(":"));
+            spans.push(Span::styled(body[k + 1..].to_string(), t.yaml_value()));
+        }
+        None => spans.push(Span::styled(body.to_string(), t.yaml_value())),
+    }
+    if let Some(c) = comment {
+        spans.push(Span::styled(c.to_string(), t.dim()));
+    }
+    Line::from(spans)
+}
+
+fn yaml_lines(s: &State, width: u16) -> Vec<Line<'static>> {
+    let Some(plan) = &s.plan else {
+        return Vec::new();
+    };
+    let yaml = render::client_yaml(plan);
+    let mut out = Vec::new();
+    let key = s
+        .copy_items()
+        .into_iter()
+        .find(|it| it.label == "Client YAML")
+        .map(|it| it.key);
+    if let Some(k) = key {
+        out.push(Line::from(vec![
+            Span::styled(format!("[{k}]"), s.theme.key()),
+            Span::styled(" copies this YAML", s.theme.dim()),
+        ]));
+    }
+    for l in yaml.lines() {
+        // Long lines (the digest) wrap so nothing is cut off.
+        let wrapped = widgets::wrap(l, usize::from(width.max(10)));
+        let cont = " ".repeat(l.len() - l.trim_start().len() + 2);
+        for (i, w) in wrapped.into_iter().enumerate() {
+            if i == 0 {
+                out.push(yaml_line(&w, s.theme));
+            } else {
+                out.push(Line::styled(format!("{cont}{w}"), s.theme.yaml_value()));
+            }
+        }
+    }
+    out
+}
+
+fn value_lines(s: &State, width: u16) -> Vec<Line<'static>> {
+    let t = s.theme;
+    let Some(plan) = &s.plan else {
+        return Vec::new();
+    };
+    let w = usize::from(width.max(20));
+    let items = s.copy_items();
+    let label_w = items
+        .iter()
+        .filter(|i| !i.block)
+        .map(|i| i.label.chars().count())
+        .max()
+        .unwrap_or(10)
+        + 5;
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let heading = |out: &mut Vec<Line<'static>>, text: String| {
+        if !out.is_empty() {
+            out.push(Line::raw(""));
+        }
+        out.push(Line::styled(text, t.title()));
+    };
+    heading(&mut out, "Press a key in [ ] to copy its value".into());
+    for (i, it) in items.iter().enumerate() {
+        let sel = s.last_copied == Some(i);
+        let key = Span::styled(format!("[{}] ", it.key), t.key());
+        let label_style = if sel { t.ok() } else { t.text() };
+        if it.block {
+            let n = it.value.lines().count();
+            out.push(Line::from(vec![
+                key,
+                Span::styled(it.label.clone(), label_style),
+                Span::styled(format!("  ({n} lines)"), t.dim()),
+            ]));
+            continue;
+        }
+        let vw = w.saturating_sub(label_w).max(8);
+        let shown = it.value.clone();
+        let parts = widgets::wrap(&shown, vw);
+        for (j, p) in parts.into_iter().enumerate() {
+            if j == 0 {
+                out.push(Line::from(vec![
+                    key.clone(),
+                    Span::styled(format!("{:<lw$}", it.label, lw = label_w - 4), label_style),
+                    Span::raw(p),
+                ]));
+            } else {
+                out.push(Line::raw(format!("{:<label_w$}{p}", "")));
+            }
+        }
+    }
+    if !plan.steps.is_empty() {
+        heading(&mut out, format!("In {}", plan.app_name));
+        for (i, step) in plan.steps.iter().enumerate() {
+            let num = format!("{:>2}. ", i + 1);
+            for (j, p) in widgets::wrap(step, w.saturating_sub(4))
+                .into_iter()
+                .enumerate()
+            {
+                out.push(if j == 0 {
+                    Line::from(vec![Span::styled(num.clone(), t.key()), Span::raw(p)])
+                } else {
+                    Line::raw(format!("    {p}"))
+                });
+            }
+        }
+    }
+    if !plan.env.is_empty() {
+        heading(&mut out, ".env".into());
+        for l in render::dotenv(plan).lines() {
+            for p in widgets::wrap(l, w) {
+                out.push(Line::raw(p));
+            }
+        }
+    }
+    for (path, _, content) in &plan.files {
+        heading(&mut out, path.clone());
+        for l in content.lines() {
+            for p in widgets::wrap(l, w) {
+                out.push(Line::raw(p));
+            }
+        }
+    }
+    for (title, list, style) in [
+        ("Notes", &plan.notes, t.text()),
+        ("Warnings", &plan.warnings, t.warn()),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        heading(&mut out, title.into());
+        for n in list {
+            for (j, p) in widgets::wrap(n, w.saturating_sub(2))
+                .into_iter()
+                .enumerate()
+            {
+                out.push(Line::styled(
+                    format!("{}{p}", if j == 0 { "• " } else { "  " }),
+                    style,
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The reveal popup: one value, plain, with no border on its sides, for the terminal's own
+/// selection (for terminals without OSC 52).
+pub(super) fn reveal_popup(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let items = s.copy_items();
+    let Some(it) = s.reveal.and_then(|i| items.get(i)) else {
+        return;
+    };
+    let w = area.width;
+    let all: Vec<String> = it
+        .value
+        .lines()
+        .flat_map(|l| widgets::wrap(l, usize::from(w)))
+        .collect();
+    let h = (all.len() as u16 + 3).min(area.height);
+    let inner_h = h.saturating_sub(2);
+    let off = widgets::clamp_scroll(s.reveal_scroll, all.len(), inner_h);
+    let more = all.len() > usize::from(inner_h);
+    let lines: Vec<Line> = all
+        .into_iter()
+        .skip(off)
+        .take(usize::from(inner_h))
+        .map(Line::raw)
+        .collect();
+    let r = Rect::new(area.x, area.y + area.height.saturating_sub(h) / 2, w, h);
+    f.render_widget(Clear, r);
+    let foot = if more {
+        " select with the mouse · PgUp/PgDn scroll · ↑/↓ another value · Esc closes "
+    } else {
+        " select with the mouse · ↑/↓ or a key: another value · Esc closes "
+    };
+    let block = Block::default()
+        .borders(Borders::TOP | Borders::BOTTOM)
+        .border_style(t.focus())
+        .title(Span::styled(
+            format!(" [{}] {} ", it.key, it.label),
+            t.title(),
+        ))
+        .title_bottom(Span::styled(foot, t.dim()));
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}

@@ -1,0 +1,798 @@
+//! `update()` without a terminal: the flow from app to done, and the edge keys.
+
+mod tui_common;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use oidc_wizard::config::OnDuplicate;
+use oidc_wizard::error::Error;
+use oidc_wizard::exit;
+use oidc_wizard::prefs::Prefs;
+use oidc_wizard::tui::keymap::{self, Action};
+use oidc_wizard::tui::msg::{Effect, Msg};
+use oidc_wizard::tui::state::{FieldKind, Init, Pane, Review, Screen, State};
+use oidc_wizard::tui::update::{init, update};
+use std::path::PathBuf;
+use tui_common::*;
+
+#[test]
+fn init_reads_the_configuration_when_its_path_is_known() {
+    let mut s = state();
+    assert!(
+        matches!(init(&mut s).as_slice(), [Effect::LoadConfig(p)] if p == &PathBuf::from(CONFIG))
+    );
+    let mut s = State::new(catalog(), Init::default());
+    assert!(init(&mut s).is_empty());
+}
+
+#[test]
+fn filter_narrows_and_moves_and_picks() {
+    let mut s = state();
+    assert_eq!(s.matches.len(), 3);
+    typ(&mut s, "wiki");
+    assert_eq!(s.catalog[s.matches[0]].slug, "wikidemo");
+    ctrl(&mut s, 'u');
+    assert_eq!(s.filter.value, "");
+    assert_eq!(s.matches.len(), 3);
+    key(&mut s, KeyCode::Down);
+    ctrl(&mut s, 'n');
+    ctrl(&mut s, 'n'); // stays on the last row
+    assert_eq!(s.selected, 2);
+    ctrl(&mut s, 'p');
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Up);
+    assert_eq!(s.selected, 0);
+    // q types into the filter: it does not quit.
+    typ(&mut s, "q");
+    assert_eq!(s.quit, None);
+    assert_eq!(s.filter.value, "q");
+    key(&mut s, KeyCode::Backspace);
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Details);
+    assert_eq!(s.entry().unwrap().slug, "wikidemo");
+}
+
+#[test]
+fn enter_with_no_match_stays() {
+    let mut s = state();
+    typ(&mut s, "zzzzzz");
+    assert!(s.matches.is_empty());
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::App);
+    assert!(s.status.as_deref().unwrap().contains("No app matches"));
+}
+
+#[test]
+fn esc_on_app_clears_then_quits() {
+    let mut s = state();
+    typ(&mut s, "me");
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.filter.value, "");
+    assert_eq!(s.quit, None);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.quit, Some(exit::OK));
+}
+
+#[test]
+fn ctrl_c_quits_everywhere_with_130() {
+    for at in 0..3 {
+        let mut s = state();
+        if at >= 1 {
+            to_details(&mut s, "memos", "example.com");
+        }
+        if at >= 2 {
+            key(&mut s, KeyCode::Enter);
+        }
+        ctrl(&mut s, 'c');
+        assert_eq!(s.quit, Some(exit::INTERRUPTED));
+    }
+}
+
+#[test]
+fn derived_fields_follow_the_domain_until_edited() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    assert_eq!(
+        s.field_value(&FieldKind::AppUrl),
+        "https://memos.example.com/"
+    );
+    assert_eq!(
+        s.field_value(&FieldKind::AuthUrl),
+        "https://auth.example.com"
+    );
+    assert_eq!(s.field_value(&FieldKind::ClientId), "memos");
+    typ(&mut s, ".org");
+    assert_eq!(
+        s.field_value(&FieldKind::AppUrl),
+        "https://memos.example.com.org/"
+    );
+    // Edit the app URL: it stops following.
+    key(&mut s, KeyCode::Tab);
+    ctrl(&mut s, 'u');
+    typ(&mut s, "https://notes.example.net/");
+    key(&mut s, KeyCode::BackTab);
+    assert_eq!(s.focus, 0);
+    ctrl(&mut s, 'u');
+    typ(&mut s, "home.lan");
+    assert_eq!(
+        s.field_value(&FieldKind::AppUrl),
+        "https://notes.example.net/"
+    );
+    assert_eq!(s.field_value(&FieldKind::AuthUrl), "https://auth.home.lan");
+}
+
+#[test]
+fn invalid_fields_say_why_and_block_enter() {
+    let mut s = state();
+    to_details(&mut s, "memos", "exa mple.com");
+    let f = s.field(&FieldKind::Domain).unwrap();
+    assert!(
+        f.error.as_deref().unwrap().contains("space"),
+        "{:?}",
+        f.error
+    );
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(eff.is_empty());
+    assert_eq!(s.screen, Screen::Details);
+    // Bad client id, then bad URL: focus jumps to the first bad field.
+    ctrl(&mut s, 'u');
+    typ(&mut s, "example.com");
+    s.focus = 3;
+    ctrl(&mut s, 'u');
+    typ(&mut s, "bad id!");
+    assert!(s.field(&FieldKind::ClientId).unwrap().error.is_some());
+    s.focus = 0;
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.focus, 3);
+    assert!(s.status.as_deref().unwrap().starts_with("Client ID"));
+    ctrl(&mut s, 'u'); // empty client id: the default is used
+    assert!(s.field(&FieldKind::ClientId).unwrap().error.is_none());
+    s.focus = 1;
+    ctrl(&mut s, 'u');
+    typ(&mut s, "ftp://x");
+    assert!(s.field(&FieldKind::AppUrl).unwrap().error.is_some());
+}
+
+#[test]
+fn required_extra_input_and_variant_choice() {
+    let mut s = state();
+    to_details(&mut s, "wikidemo", "example.com");
+    let realm = FieldKind::Extra("realm".into());
+    assert!(s.field(&realm).unwrap().error.is_some());
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Details);
+    assert_eq!(s.fields[s.focus].kind, realm);
+    typ(&mut s, "staff q"); // q is text here
+    assert_eq!(s.field_value(&realm), "staff q");
+    assert_eq!(s.quit, None);
+    // The variant choice switches the setup; typed values stay.
+    let v = s
+        .fields
+        .iter()
+        .position(|f| f.kind == FieldKind::Variant)
+        .unwrap();
+    s.focus = v;
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.variant(), Some("cli"));
+    assert_eq!(s.field_value(&FieldKind::ClientId), "wikidemo-cli");
+    assert_eq!(s.field_value(&realm), "staff q");
+    key(&mut s, KeyCode::Char(' '));
+    assert_eq!(s.variant(), None);
+    key(&mut s, KeyCode::Left);
+    assert_eq!(s.variant(), Some("cli"));
+    // q on a choice field quits.
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!(s.quit, Some(exit::OK));
+}
+
+#[test]
+fn public_variant_needs_no_secret() {
+    let mut s = state();
+    to_details(&mut s, "wikidemo", "example.com");
+    let v = s
+        .fields
+        .iter()
+        .position(|f| f.kind == FieldKind::Variant)
+        .unwrap();
+    s.focus = v;
+    key(&mut s, KeyCode::Right);
+    s.focus = s.fields.len() - 1;
+    typ(&mut s, "r");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    assert!(!eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    assert!(s.plan.is_some());
+    assert!(!s.copy_items().iter().any(|i| i.label == "Client Secret"));
+}
+
+#[test]
+fn policy_choice_reaches_the_plan() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    s.focus = 4;
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.field_value(&FieldKind::Policy), "one_factor");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    assert_eq!(
+        s.plan
+            .as_ref()
+            .unwrap()
+            .client
+            .authorization_policy
+            .as_deref(),
+        Some("one_factor")
+    );
+}
+
+#[test]
+fn secret_then_digest_on_the_worker() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    assert!(eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    assert!(
+        eff.iter().any(
+            |e| matches!(e, Effect::SavePrefs(p) if p.domain.as_deref() == Some("example.com"))
+        )
+    );
+    let eff = update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    assert!(matches!(eff.as_slice(), [Effect::Digest(p)] if p == SECRET));
+    assert!(s.digest_pending());
+    // Keys are handled while the digest is computed.
+    let eff = key(&mut s, KeyCode::Char('2'));
+    assert!(matches!(eff.as_slice(), [Effect::Copy { value, .. }] if value == SECRET));
+    // A stale digest (another secret) is ignored.
+    update(
+        &mut s,
+        Msg::Digested {
+            plaintext: "old".into(),
+            result: Ok("x".into()),
+        },
+    );
+    assert!(s.digest_pending());
+    update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.into(),
+            result: Ok(digest().into()),
+        },
+    );
+    assert!(!s.digest_pending());
+    assert_eq!(
+        s.plan.as_ref().unwrap().client.client_secret.as_deref(),
+        Some(digest())
+    );
+    // Going back and forth keeps the secret.
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Details);
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(!eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    assert_eq!(s.secret_plain.as_deref(), Some(SECRET));
+}
+
+#[test]
+fn every_hotkey_copies_its_value_and_says_so() {
+    let mut s = state();
+    to_preview(&mut s, "memos", "example.com");
+    let items = s.copy_items();
+    let labels: Vec<_> = items.iter().map(|i| i.label.as_str()).collect();
+    for want in [
+        "Client ID",
+        "Client Secret",
+        "Issuer",
+        "Token URL",
+        "Redirect URI",
+        "Client YAML",
+    ] {
+        assert!(labels.contains(&want), "{labels:?}");
+    }
+    for it in &items {
+        let eff = key(&mut s, KeyCode::Char(it.key));
+        match eff.as_slice() {
+            [Effect::Copy { label, value }] => {
+                assert_eq!(label, &it.label);
+                assert_eq!(value, &it.value);
+            }
+            other => panic!("{} gave {other:?}", it.key),
+        }
+        assert!(
+            s.status
+                .as_deref()
+                .unwrap()
+                .starts_with(&format!("Copied {}", it.label))
+        );
+    }
+    key(&mut s, KeyCode::Char('2'));
+    assert_eq!(
+        s.status.as_deref(),
+        Some("Copied Client Secret, 72 characters")
+    );
+    let yaml = items.iter().find(|i| i.label == "Client YAML").unwrap();
+    assert!(yaml.value.contains(digest()));
+    // A key that is no hotkey does nothing.
+    assert!(key(&mut s, KeyCode::Char('z')).is_empty());
+}
+
+#[test]
+fn yaml_copy_waits_for_the_digest() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    let k = s
+        .copy_items()
+        .iter()
+        .find(|i| i.label == "Client YAML")
+        .unwrap()
+        .key;
+    assert!(key(&mut s, KeyCode::Char(k)).is_empty());
+    assert!(s.status.as_deref().unwrap().contains("digest"));
+}
+
+#[test]
+fn reveal_popup_and_help_popup() {
+    let mut s = state();
+    to_preview(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Char('2'));
+    key(&mut s, KeyCode::Char('r'));
+    assert_eq!(s.reveal, Some(1));
+    key(&mut s, KeyCode::Down);
+    assert_eq!(s.reveal, Some(2));
+    key(&mut s, KeyCode::Char('1'));
+    assert_eq!(s.reveal, Some(0));
+    key(&mut s, KeyCode::PageDown);
+    assert_eq!(s.reveal_scroll, 10);
+    key(&mut s, KeyCode::Char('2'));
+    assert_eq!(s.reveal_scroll, 0);
+    // Enter closes the popup, not the screen.
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.reveal, None);
+    assert_eq!(s.screen, Screen::Preview);
+    key(&mut s, KeyCode::Char('?'));
+    assert!(s.help);
+    key(&mut s, KeyCode::Char('y')); // ignored while help shows
+    assert!(s.help);
+    key(&mut s, KeyCode::F(1));
+    assert!(!s.help);
+    // In a text field ? types, F1 opens help.
+    let mut s = state();
+    typ(&mut s, "?");
+    assert!(!s.help);
+    key(&mut s, KeyCode::F(1));
+    assert!(s.help);
+}
+
+#[test]
+fn preview_panes_and_scroll() {
+    let mut s = state();
+    to_preview(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Down);
+    key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.values_scroll, 2);
+    key(&mut s, KeyCode::Tab);
+    assert_eq!(s.pane, Pane::Yaml);
+    key(&mut s, KeyCode::PageDown);
+    assert!(s.yaml_scroll > 0);
+    key(&mut s, KeyCode::Up);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Details);
+}
+
+fn at_review(s: &mut State) -> Vec<Effect> {
+    update(s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc())));
+    to_preview(s, "memos", "example.com");
+    key(s, KeyCode::Enter)
+}
+
+#[test]
+fn review_merges_writes_and_saves_prefs() {
+    let mut s = state();
+    let eff = at_review(&mut s);
+    assert_eq!(s.screen, Screen::Review);
+    match eff.as_slice() {
+        [Effect::Merge { doc, plan, on_dup }] => {
+            assert_eq!(doc.path, PathBuf::from(CONFIG));
+            assert_eq!(plan.client.client_secret.as_deref(), Some(digest()));
+            assert_eq!(*on_dup, OnDuplicate::Refuse);
+        }
+        other => panic!("{other:?}"),
+    }
+    update(&mut s, Msg::Merged(Ok(merge_output())));
+    key(&mut s, KeyCode::Char('j'));
+    assert_eq!(s.diff_scroll, 1);
+    let eff = key(&mut s, KeyCode::Char('y'));
+    assert!(matches!(eff.as_slice(), [Effect::Write { .. }]));
+    assert!(matches!(s.review, Review::Writing));
+    let eff = update(&mut s, Msg::Written(Ok(written())));
+    assert_eq!(s.screen, Screen::Done);
+    match eff.as_slice() {
+        [Effect::SavePrefs(p)] => {
+            assert_eq!(
+                p,
+                &Prefs {
+                    domain: Some("example.com".into()),
+                    authelia_url: Some("https://auth.example.com".into()),
+                    config_path: Some(CONFIG.into()),
+                }
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!(s.quit, Some(exit::OK));
+}
+
+#[test]
+fn digest_still_running_at_review_merges_when_it_arrives() {
+    let mut s = state();
+    update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc())));
+    to_details(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(eff.is_empty());
+    assert!(matches!(s.review, Review::Working(_)));
+    let eff = update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.into(),
+            result: Ok(digest().into()),
+        },
+    );
+    assert!(matches!(eff.as_slice(), [Effect::Merge { .. }]));
+}
+
+#[test]
+fn duplicate_offers_rotate_replace_other_id() {
+    let dup = || {
+        Msg::Merged(Err(Error::DuplicateClient {
+            path: CONFIG.into(),
+            client_id: "memos".into(),
+        }))
+    };
+    let mut s = state();
+    at_review(&mut s);
+    update(&mut s, dup());
+    assert!(matches!(&s.review, Review::Duplicate(id) if id == "memos"));
+    let hints = keymap::hints_in(&s);
+    for want in [("r", "rotate"), ("p", "replace"), ("i", "other id")] {
+        assert!(hints.contains(&want), "{hints:?}");
+    }
+    assert!(!hints.iter().any(|(k, _)| *k == "y"));
+    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
+    let eff = key(&mut s, KeyCode::Char('r'));
+    assert!(matches!(
+        eff.as_slice(),
+        [Effect::Merge {
+            on_dup: OnDuplicate::Rotate,
+            ..
+        }]
+    ));
+    update(&mut s, dup());
+    let eff = key(&mut s, KeyCode::Char('p'));
+    assert!(matches!(
+        eff.as_slice(),
+        [Effect::Merge {
+            on_dup: OnDuplicate::Replace,
+            ..
+        }]
+    ));
+    update(&mut s, dup());
+    key(&mut s, KeyCode::Char('i'));
+    assert_eq!(s.screen, Screen::Details);
+    assert_eq!(s.fields[s.focus].kind, FieldKind::ClientId);
+    ctrl(&mut s, 'u');
+    typ(&mut s, "memos2");
+    key(&mut s, KeyCode::Enter);
+    let eff = key(&mut s, KeyCode::Enter);
+    match eff.as_slice() {
+        [Effect::Merge { plan, on_dup, .. }] => {
+            assert_eq!(plan.client.client_id, "memos2");
+            assert_eq!(*on_dup, OnDuplicate::Refuse);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn no_config_path_asks_for_one() {
+    let mut s = State::new(
+        catalog(),
+        Init {
+            size: (80, 24),
+            ..Default::default()
+        },
+    );
+    to_preview(&mut s, "memos", "example.com");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(eff.is_empty());
+    assert!(matches!(s.review, Review::AskPath));
+    assert!(s.text_focus());
+    key(&mut s, KeyCode::Enter);
+    assert!(s.status.as_deref().unwrap().contains("path"));
+    typ(&mut s, "/tmp/qy.yml"); // q and y are text here
+    assert_eq!(s.quit, None);
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(
+        matches!(eff.as_slice(), [Effect::LoadConfig(p)] if p == &PathBuf::from("/tmp/qy.yml"))
+    );
+    let d = oidc_wizard::config::Document {
+        path: "/tmp/qy.yml".into(),
+        bytes: Vec::new(),
+    };
+    let eff = update(&mut s, Msg::ConfigLoaded("/tmp/qy.yml".into(), Ok(d)));
+    assert!(matches!(eff.as_slice(), [Effect::Merge { .. }]));
+}
+
+#[test]
+fn failed_read_shows_the_error_and_c_changes_the_path() {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::ConfigLoaded(
+            PathBuf::from(CONFIG),
+            Err(Error::file(CONFIG, "permission denied")),
+        ),
+    );
+    to_preview(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(&s.review, Review::Failed(m) if m.contains("permission denied")));
+    key(&mut s, KeyCode::Char('c'));
+    assert!(matches!(s.review, Review::AskPath));
+    assert_eq!(s.path_input.value, CONFIG);
+    ctrl(&mut s, 'u');
+    assert_eq!(s.path_input.value, "");
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Preview);
+}
+
+#[test]
+fn write_failure_keeps_review() {
+    let mut s = state();
+    at_review(&mut s);
+    update(&mut s, Msg::Merged(Ok(merge_output())));
+    key(&mut s, KeyCode::Char('y'));
+    update(
+        &mut s,
+        Msg::Written(Err(Error::file(
+            CONFIG,
+            "changed on disk since it was read",
+        ))),
+    );
+    assert_eq!(s.screen, Screen::Review);
+    assert!(matches!(&s.review, Review::WriteFailed(m) if m.contains("changed on disk")));
+}
+
+#[test]
+fn prefill_from_session_then_prefs() {
+    let prefs = Prefs {
+        domain: Some("saved.org".into()),
+        authelia_url: Some("https://sso.saved.org".into()),
+        config_path: None,
+    };
+    let mut s = State::new(
+        catalog(),
+        Init {
+            prefs: prefs.clone(),
+            size: (80, 24),
+            ..Default::default()
+        },
+    );
+    typ(&mut s, "memos");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.field_value(&FieldKind::Domain), "saved.org");
+    assert_eq!(s.field_value(&FieldKind::AuthUrl), "https://sso.saved.org");
+    assert_eq!(
+        s.field_value(&FieldKind::AppUrl),
+        "https://memos.saved.org/"
+    );
+    // Session defaults from the configuration win over preferences.
+    let mut s = State::new(
+        catalog(),
+        Init {
+            prefs,
+            size: (80, 24),
+            ..Default::default()
+        },
+    );
+    s.session.domain = Some("cfg.net".into());
+    s.session.authelia_url = Some("https://auth.cfg.net".into());
+    typ(&mut s, "memos");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.field_value(&FieldKind::Domain), "cfg.net");
+    assert_eq!(s.field_value(&FieldKind::AuthUrl), "https://auth.cfg.net");
+    // It still follows the domain, since it was the default.
+    ctrl(&mut s, 'u');
+    typ(&mut s, "x.io");
+    assert_eq!(s.field_value(&FieldKind::AuthUrl), "https://auth.x.io");
+}
+
+#[test]
+fn paste_goes_into_the_focused_field() {
+    let mut s = state();
+    update(&mut s, Msg::Paste("memos\nignored".into()));
+    assert_eq!(s.filter.value, "memos");
+    key(&mut s, KeyCode::Enter);
+    ctrl(&mut s, 'u');
+    update(&mut s, Msg::Paste(" example.com ".into()));
+    assert_eq!(s.field_value(&FieldKind::Domain), "example.com");
+}
+
+#[test]
+fn text_editing_keys() {
+    let mut s = state();
+    typ(&mut s, "abc def");
+    ctrl(&mut s, 'w');
+    assert_eq!(s.filter.value, "abc ");
+    key(&mut s, KeyCode::Home);
+    key(&mut s, KeyCode::Delete);
+    assert_eq!(s.filter.value, "bc ");
+    key(&mut s, KeyCode::End);
+    key(&mut s, KeyCode::Left);
+    typ(&mut s, "é");
+    assert_eq!(s.filter.value, "bcé ");
+    // Key releases are ignored.
+    let mut release = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+    release.kind = KeyEventKind::Release;
+    update(&mut s, Msg::Key(release));
+    assert_eq!(s.filter.value, "bcé ");
+}
+
+#[test]
+fn done_esc_returns_to_values_and_enter_goes_back_to_done() {
+    let mut s = state();
+    at_review(&mut s);
+    update(&mut s, Msg::Merged(Ok(merge_output())));
+    key(&mut s, KeyCode::Char('y'));
+    update(&mut s, Msg::Written(Ok(written())));
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Preview);
+    assert!(!key(&mut s, KeyCode::Char('2')).is_empty());
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(eff.is_empty());
+    assert_eq!(s.screen, Screen::Done);
+}
+
+#[test]
+fn resize_and_tick() {
+    let mut s = state();
+    update(&mut s, Msg::Resize(120, 40));
+    assert_eq!(s.size, (120, 40));
+    to_details(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    let before = s.spinner;
+    update(&mut s, Msg::Tick);
+    assert_eq!(s.spinner, before + 1);
+}
+
+#[test]
+fn keymap_feeds_hints_and_help() {
+    for screen in Screen::ALL {
+        let hints = keymap::hints(screen, false);
+        assert!(!hints.is_empty());
+        for (label, _) in &hints {
+            assert!(keymap::bindings(screen).any(|b| b.label == *label));
+        }
+        assert!(keymap::bindings(screen).any(|b| b.action == Action::Help));
+    }
+    // While typing, q is not offered and help is F1.
+    let h = keymap::hints(Screen::App, true);
+    assert!(!h.iter().any(|(k, _)| *k == "q"));
+    assert!(h.iter().any(|(k, _)| *k == "F1"));
+    let q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert_eq!(keymap::action(Screen::App, &q, true), None);
+    assert_eq!(
+        keymap::action(Screen::Preview, &q, false),
+        Some(Action::Quit)
+    );
+    let three = KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE);
+    assert_eq!(
+        keymap::action(Screen::Preview, &three, false),
+        Some(Action::Copy('3'))
+    );
+    assert_eq!(keymap::action(Screen::Review, &three, false), None);
+}
+
+#[test]
+fn mouse_wheel_scrolls() {
+    let mut s = state();
+    to_preview(&mut s, "memos", "example.com");
+    update(&mut s, Msg::Scroll(false));
+    update(&mut s, Msg::Scroll(false));
+    update(&mut s, Msg::Scroll(true));
+    assert_eq!(s.values_scroll, 1);
+}
+
+#[test]
+fn digest_arriving_while_back_on_details_does_not_disturb_the_form() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    key(&mut s, KeyCode::Esc);
+    ctrl(&mut s, 'u'); // the domain is now empty: the form is invalid
+    s.status = None;
+    update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.into(),
+            result: Ok(digest().into()),
+        },
+    );
+    assert_eq!(s.status, None);
+    assert_eq!(s.screen, Screen::Details);
+    typ(&mut s, "example.org");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(!eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    let p = s.plan.as_ref().unwrap();
+    assert_eq!(p.resolved.domain, "example.org");
+    assert_eq!(p.client.client_secret.as_deref(), Some(digest()));
+}
+
+#[test]
+fn redirect_preview_follows_the_form() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    assert_eq!(
+        s.redirect_preview(),
+        Some(vec!["https://memos.example.com/auth/callback".to_string()])
+    );
+    typ(&mut s, " x");
+    assert_eq!(s.redirect_preview(), None);
+}
+
+#[test]
+fn y_during_the_merge_writes_once_it_is_ready_but_not_over_a_duplicate() {
+    let mut s = state();
+    update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc())));
+    to_details(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    key(&mut s, KeyCode::Enter); // review: waiting for the digest
+    assert!(key(&mut s, KeyCode::Char('y')).is_empty());
+    assert!(s.write_when_ready);
+    let eff = update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.into(),
+            result: Ok(digest().into()),
+        },
+    );
+    assert!(matches!(eff.as_slice(), [Effect::Merge { .. }]));
+    let eff = update(&mut s, Msg::Merged(Ok(merge_output())));
+    assert!(matches!(eff.as_slice(), [Effect::Write { .. }]));
+    assert!(!s.write_when_ready);
+
+    // A duplicate still asks.
+    let mut s = state();
+    update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc())));
+    to_details(&mut s, "memos", "example.com");
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Char('y'));
+    update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.into(),
+            result: Ok(digest().into()),
+        },
+    );
+    let eff = update(
+        &mut s,
+        Msg::Merged(Err(Error::DuplicateClient {
+            path: CONFIG.into(),
+            client_id: "memos".into(),
+        })),
+    );
+    assert!(eff.is_empty());
+    assert!(matches!(s.review, Review::Duplicate(_)));
+    // Choosing rotate later does not write by itself.
+    key(&mut s, KeyCode::Char('r'));
+    let eff = update(&mut s, Msg::Merged(Ok(merge_output())));
+    assert!(eff.is_empty());
+}
