@@ -4,6 +4,7 @@
 //! suggests the nearest names when there is none; [`search`] ranks apps for the picker's fuzzy
 //! filter. The file format is [`model::AppEntry`].
 
+pub mod custom;
 pub mod model;
 
 pub use model::{AppEntry, AppSide, EnvVar, FileSnippet, InputSpec, Setup, Tested, VariantEntry};
@@ -83,6 +84,12 @@ pub fn find(name: &str) -> Result<&'static AppEntry> {
         e.slug == key || e.name.to_lowercase() == key || e.aliases.iter().any(|a| a.to_lowercase() == key)
     }) {
         return Ok(e);
+    }
+    // The custom app is not in `all()` (the picker offers it apart); it answers to its slug and
+    // aliases once no catalog app does.
+    let t = custom::template();
+    if t.slug == key || t.name.to_lowercase() == key || t.aliases.iter().any(|a| a == &key) {
+        return Ok(t);
     }
     let mut scored: Vec<(usize, &AppEntry)> = all
         .iter()
