@@ -80,9 +80,17 @@ pub fn all() -> Result<&'static [AppEntry]> {
 pub fn find(name: &str) -> Result<&'static AppEntry> {
     let all = all()?;
     let key = name.trim().to_lowercase();
-    if let Some(e) = all.iter().find(|e| {
-        e.slug == key || e.name.to_lowercase() == key || e.aliases.iter().any(|a| a.to_lowercase() == key)
-    }) {
+    // A slug wins over a name, a name over an alias (an alias may be another app's slug, as
+    // "bitwarden" is for vaultwarden); among aliases the more popular app wins.
+    let exact = all
+        .iter()
+        .find(|e| e.slug == key)
+        .or_else(|| all.iter().find(|e| e.name.to_lowercase() == key))
+        .or_else(|| {
+            all.iter()
+                .find(|e| e.aliases.iter().any(|a| a.to_lowercase() == key))
+        });
+    if let Some(e) = exact {
         return Ok(e);
     }
     // The custom app is not in `all()` (the picker offers it apart); it answers to its slug and
@@ -162,6 +170,27 @@ pub fn search<'a>(entries: &'a [AppEntry], query: &str) -> Vec<&'a AppEntry> {
         .collect();
     hits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.popularity.cmp(&a.1.popularity)));
     hits.into_iter().map(|(_, e)| e).collect()
+}
+
+/// Groups `entries` by category for the picker: each group keeps the given order (popularity,
+/// for [`all`]); groups come in the order of their most popular entry, then by name. An entry
+/// without a category goes to `other`.
+pub fn categories(entries: &[AppEntry]) -> Vec<(String, Vec<&AppEntry>)> {
+    let mut groups: Vec<(String, Vec<&AppEntry>)> = Vec::new();
+    for e in entries {
+        let cat = if e.category.is_empty() {
+            "other"
+        } else {
+            e.category.as_str()
+        };
+        match groups.iter_mut().find(|(c, _)| c == cat) {
+            Some((_, v)) => v.push(e),
+            None => groups.push((cat.to_string(), vec![e])),
+        }
+    }
+    let top = |v: &[&AppEntry]| v.iter().map(|e| e.popularity).max().unwrap_or(0);
+    groups.sort_by(|a, b| top(&b.1).cmp(&top(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    groups
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
