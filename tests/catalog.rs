@@ -347,6 +347,18 @@ const ALLOWED: &[(&str, &str, &str, &str)] = &[
         "the guide's callback is a django-allauth path; the oic-auth plugin uses /securityRealm/finishLogin",
     ),
     (
+        "romm",
+        "romm",
+        "client_name",
+        "RomM's own name for itself rather than the guide's ROM Manager",
+    ),
+    (
+        "technitium",
+        "technitium",
+        "authorization_policy",
+        "the guide names a policy 'technitium' it never defines (INDEX README's known slip)",
+    ),
+    (
         "wikijs",
         "wikijs",
         "redirect_uris",
@@ -594,6 +606,20 @@ fn client_facts_match_the_guides() {
                 aud(mine.get("audience")),
                 aud(g.get("audience")),
             );
+            // Name and policy as the template writes them (the plan names a nameless client
+            // after the app and gives every client the user's policy).
+            let text = |v: Option<&str>| v.map_or("null".to_string(), |n| format!("{n:?}"));
+            for (f, ours) in [
+                ("client_name", setup.client.client_name.as_deref()),
+                (
+                    "authorization_policy",
+                    setup.client.authorization_policy.as_deref(),
+                ),
+            ] {
+                if !(addon && g.get(f).is_none()) {
+                    diff(f, text(ours), text(g[f].as_str()));
+                }
+            }
             for f in FIELDS {
                 let ours = mine.get(*f).cloned().unwrap_or(Value::Null);
                 let theirs = g.get(*f).cloned().unwrap_or(Value::Null);
