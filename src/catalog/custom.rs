@@ -132,7 +132,7 @@ impl CustomSpec {
             name: get("name").to_string(),
             redirect_uris: split_list(get("redirect_uris")),
             public: parse_public(get("public"))?,
-            auth_method: Some(get("auth_method").to_string())
+            auth_method: Some(get("auth_method").to_ascii_lowercase())
                 .filter(|m| !m.is_empty() && m != "auto"),
             pkce: Pkce::parse(get("pkce"))?,
             ..CustomSpec::default()
@@ -867,6 +867,8 @@ mod tests {
             CustomSpec::from_values(&values(&[("auth_method", "auto"), ("scopes", "")])).unwrap();
         assert_eq!(s.auth_method, None);
         assert_eq!(s.scopes, DEFAULT_SCOPES);
+        let s = CustomSpec::from_values(&values(&[("auth_method", "Client_Secret_POST")])).unwrap();
+        assert_eq!(s.auth_method(), "client_secret_post");
     }
 
     #[test]
