@@ -5,7 +5,7 @@
 //! (client, endpoints, steps). The secret's digest is slow, so a plan can be built before it is
 //! known ([`SecretState::Pending`]) and rebuilt once the worker delivers it.
 
-use crate::catalog::{self, AppEntry, InputSpec, Setup};
+use crate::catalog::{self, AppEntry, InputSpec, Setup, custom};
 use crate::client::{self, Client, Finding, Severity};
 use crate::error::{Error, Result};
 use crate::inputs::{HttpUrl, Policy, parse_domain};
@@ -79,6 +79,11 @@ pub fn resolve(entry: &AppEntry, setup: &Setup<'_>, req: &Request) -> Result<Res
         .filter(|s| !s.is_empty())
     {
         Some(u) => HttpUrl::parse(u, "app URL")?,
+        None if custom::is_custom(entry) => {
+            let name = req.values.get("name").map_or("", String::as_str);
+            let url = format!("https://{}.{domain}/", custom::subdomain_for(name));
+            HttpUrl::parse(&url, "app URL")?
+        }
         None => HttpUrl::parse(&default_app_url(entry, &domain), "app URL")?,
     };
     let auth_url = match req
@@ -90,16 +95,15 @@ pub fn resolve(entry: &AppEntry, setup: &Setup<'_>, req: &Request) -> Result<Res
         Some(u) => HttpUrl::parse(u, "Authelia URL")?,
         None => HttpUrl::parse(&default_auth_url(&domain), "Authelia URL")?,
     };
-    let client_id = match req
+    let given_id = req
         .client_id
         .as_deref()
         .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+        .filter(|s| !s.is_empty());
+    let client_id = match given_id {
         Some(id) => id.to_string(),
         None => setup.client.client_id.clone(),
     };
-    client::valid_client_id(&client_id).map_err(Error::Input)?;
     let policy = match req
         .policy
         .as_deref()
@@ -155,6 +159,16 @@ pub fn resolve(entry: &AppEntry, setup: &Setup<'_>, req: &Request) -> Result<Res
         }
         values.insert(spec.key.clone(), v);
     }
+    // The custom app: its values are the client's facts; check them now and derive the default
+    // client id from its name.
+    let client_id = if custom::is_custom(entry) {
+        let spec = custom::CustomSpec::from_values(&values)?;
+        spec.validate()?;
+        given_id.map_or_else(|| spec.default_client_id(), str::to_string)
+    } else {
+        client_id
+    };
+    client::valid_client_id(&client_id).map_err(Error::Input)?;
     Ok(Resolved {
         domain,
         app_url,
@@ -383,6 +397,28 @@ impl Plan {
 
     /// [`Plan::build`] with the endpoints of another provider.
     pub fn build_with(
+        entry: &AppEntry,
+        setup: &Setup<'_>,
+        resolved: &Resolved,
+        secret: SecretState,
+        endpoints: Endpoints,
+    ) -> Result<Plan> {
+        // The custom app's template becomes a concrete entry from the user's values; a public
+        // custom client drops the secret a caller drew for the (confidential) template.
+        if custom::is_custom(entry) {
+            let concrete = custom::entry_from_values(&resolved.values)?;
+            let setup = concrete.setups().remove(0);
+            let secret = if needs_secret(&setup) {
+                secret
+            } else {
+                SecretState::None
+            };
+            return Self::build_entry(&concrete, &setup, resolved, secret, endpoints);
+        }
+        Self::build_entry(entry, setup, resolved, secret, endpoints)
+    }
+
+    fn build_entry(
         entry: &AppEntry,
         setup: &Setup<'_>,
         resolved: &Resolved,

@@ -4,6 +4,7 @@
 //! suggests the nearest names when there is none; [`search`] ranks apps for the picker's fuzzy
 //! filter. The file format is [`model::AppEntry`].
 
+pub mod custom;
 pub mod model;
 
 pub use model::{AppEntry, AppSide, EnvVar, FileSnippet, InputSpec, Setup, Tested, VariantEntry};
@@ -84,12 +85,36 @@ pub fn all() -> Result<&'static [AppEntry]> {
 pub fn find(name: &str) -> Result<&'static AppEntry> {
     let all = all()?;
     let key = name.trim().to_lowercase();
-    if let Some(e) = all.iter().find(|e| {
-        e.slug == key
-            || e.name.to_lowercase() == key
-            || e.aliases.iter().any(|a| a.to_lowercase() == key)
-    }) {
+    // A slug wins over a name, a name over an alias (an alias may be another app's slug, as
+    // "bitwarden" is for vaultwarden). An alias several apps share is ambiguous.
+    let exact = all
+        .iter()
+        .find(|e| e.slug == key)
+        .or_else(|| all.iter().find(|e| e.name.to_lowercase() == key));
+    if let Some(e) = exact {
         return Ok(e);
+    }
+    let by_alias: Vec<&AppEntry> = all
+        .iter()
+        .filter(|e| e.aliases.iter().any(|a| a.to_lowercase() == key))
+        .collect();
+    match by_alias.as_slice() {
+        [e] => return Ok(e),
+        [] => {}
+        many => {
+            let slugs: Vec<&str> = many.iter().map(|e| e.slug.as_str()).collect();
+            return Err(Error::input(format!(
+                "'{}' names several apps: {}; give one of these",
+                name.trim(),
+                slugs.join(", ")
+            )));
+        }
+    }
+    // The custom app is not in `all()` (the picker offers it apart); it answers to its slug and
+    // aliases once no catalog app does.
+    let t = custom::template();
+    if t.slug == key || t.name.to_lowercase() == key || t.aliases.iter().any(|a| a == &key) {
+        return Ok(t);
     }
     let mut scored: Vec<(usize, &AppEntry)> = all
         .iter()
@@ -168,6 +193,27 @@ pub fn search<'a>(entries: &'a [AppEntry], query: &str) -> Vec<&'a AppEntry> {
     hits.into_iter().map(|(_, e)| e).collect()
 }
 
+/// Groups `entries` by category for the picker: each group keeps the given order (popularity,
+/// for [`all`]); groups come in the order of their most popular entry, then by name. An entry
+/// without a category goes to `other`.
+pub fn categories(entries: &[AppEntry]) -> Vec<(String, Vec<&AppEntry>)> {
+    let mut groups: Vec<(String, Vec<&AppEntry>)> = Vec::new();
+    for e in entries {
+        let cat = if e.category.is_empty() {
+            "other"
+        } else {
+            e.category.as_str()
+        };
+        match groups.iter_mut().find(|(c, _)| c == cat) {
+            Some((_, v)) => v.push(e),
+            None => groups.push((cat.to_string(), vec![e])),
+        }
+    }
+    let top = |v: &[&AppEntry]| v.iter().map(|e| e.popularity).max().unwrap_or(0);
+    groups.sort_by(|a, b| top(&b.1).cmp(&top(&a.1)).then_with(|| a.0.cmp(&b.0)));
+    groups
+}
+
 fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut prev: Vec<usize> = (0..=b.len()).collect();
@@ -207,6 +253,57 @@ mod tests {
         assert_eq!(search(all, "espo")[0].slug, "espocrm");
         assert_eq!(search(all, "").len(), all.len());
         assert!(search(all, "zzzzqqq").is_empty());
+    }
+
+    #[test]
+    fn find_prefers_slugs_and_reports_shared_aliases() {
+        let all = all().unwrap();
+        for e in all {
+            assert_eq!(find(&e.slug).unwrap().slug, e.slug);
+        }
+        let mut seen = std::collections::BTreeMap::new();
+        for e in all {
+            for a in &e.aliases {
+                seen.entry(a.to_lowercase())
+                    .or_insert_with(Vec::new)
+                    .push(e.slug.clone());
+            }
+        }
+        for (alias, slugs) in seen {
+            if all
+                .iter()
+                .any(|e| e.slug == alias || e.name.to_lowercase() == alias)
+            {
+                continue;
+            }
+            let r = find(&alias);
+            if slugs.len() == 1 {
+                assert_eq!(r.unwrap().slug, slugs[0]);
+            } else {
+                let m = r.unwrap_err().to_string();
+                assert!(slugs.iter().all(|s| m.contains(s.as_str())), "{m}");
+            }
+        }
+        assert_eq!(find("custom").unwrap().slug, custom::SLUG);
+        assert_eq!(find("Generic OIDC").unwrap().slug, custom::SLUG);
+    }
+
+    #[test]
+    fn categories_keep_popularity_order() {
+        let all = all().unwrap();
+        let groups = categories(all);
+        assert_eq!(
+            groups.iter().map(|(_, v)| v.len()).sum::<usize>(),
+            all.len()
+        );
+        assert_eq!(groups[0].1[0].slug, all[0].slug);
+        for (c, v) in &groups {
+            assert!(
+                v.iter()
+                    .all(|e| &e.category == c || (e.category.is_empty() && c == "other"))
+            );
+            assert!(v.windows(2).all(|w| w[0].popularity >= w[1].popularity));
+        }
     }
 
     #[test]
