@@ -80,6 +80,17 @@ pub fn all() -> Result<&'static [AppEntry]> {
         })
 }
 
+/// Every catalog entry followed by the custom app, for pickers that offer "anything else" last.
+pub fn with_custom() -> Result<&'static [AppEntry]> {
+    static LIST: OnceLock<Vec<AppEntry>> = OnceLock::new();
+    let all = all()?;
+    Ok(LIST.get_or_init(|| {
+        let mut v = all.to_vec();
+        v.push(custom::template().clone());
+        v
+    }))
+}
+
 /// Looks up an app by slug, alias or name (case-insensitive). Unknown: an error that names the
 /// nearest slugs.
 pub fn find(name: &str) -> Result<&'static AppEntry> {

@@ -60,7 +60,8 @@ pub fn launch(opts: Options) -> Result<u8> {
         .clone()
         .or_else(|| prefs.config_path.clone())
         .or_else(|| crate::cli::config_path(None));
-    let catalog = catalog::all()?;
+    // The custom app comes last: for anything the catalog does not know.
+    let catalog = catalog::with_custom()?;
     let color = theme::Theme::detect(opts.color).color;
     // crossterm drops colors by itself when NO_COLOR is set; `--color` decides here.
     crossterm::style::force_color_output(color);
