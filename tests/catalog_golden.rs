@@ -75,11 +75,24 @@ fn claims(p: &Plan) -> Option<(String, Vec<String>)> {
         .map(|c| (c.name.clone(), c.id_token.clone()))
 }
 
+/// What the plan adds beside the client under `identity_providers.oidc`, as one mapping from
+/// `section.name` to the value.
+fn additions(p: &Plan) -> Value {
+    let mut m = serde_json::Map::new();
+    for a in &p.additions {
+        m.insert(
+            format!("{}.{}", a.section.join("."), a.name),
+            a.value.clone(),
+        );
+    }
+    Value::Object(m)
+}
+
 #[test]
 fn nextcloud_oidc_login() {
     let p = plan_for("nextcloud", None);
-    // The guide's claims_policy nextcloud_userinfo is left out (the entry says why: the policy,
-    // its custom scope and attribute are definitions the wizard does not add).
+    // The guide's claims policy and custom scope nextcloud_userinfo come with the client; the
+    // user attribute they read is a definition the user adds (shown as a file).
     assert_client(
         &p,
         json!({
@@ -88,6 +101,7 @@ fn nextcloud_oidc_login() {
             "client_secret": DIGEST,
             "public": false,
             "authorization_policy": "two_factor",
+            "claims_policy": "nextcloud_userinfo",
             "require_pkce": true,
             "pkce_challenge_method": "S256",
             "redirect_uris": ["https://nextcloud.example.com/apps/oidc_login/oidc"],
@@ -99,10 +113,27 @@ fn nextcloud_oidc_login() {
             "token_endpoint_auth_method": "client_secret_basic"
         }),
     );
-    assert!(!p.differences.is_empty());
+    assert!(p.differences.is_empty());
+    assert_eq!(
+        additions(&p),
+        json!({
+            "claims_policies.nextcloud_userinfo": {
+                "custom_claims": {"is_nextcloud_admin": {"attribute": "is_nextcloud_admin"}}
+            },
+            "scopes.nextcloud_userinfo": {"claims": ["is_nextcloud_admin"]}
+        })
+    );
+    let yaml = render::client_yaml(&p);
+    let at = |s: &str| {
+        yaml.find(s)
+            .unwrap_or_else(|| panic!("'{s}' is not in:\n{yaml}"))
+    };
+    assert!(at("\n  oidc:\n") < at("\n    claims_policies:\n      nextcloud_userinfo:\n"));
+    assert!(at("\n    scopes:\n      nextcloud_userinfo:\n") < at("\n    clients:\n"));
     assert_text(
         &p,
         &[
+            "user_attributes:\n    is_nextcloud_admin:",
             "oidc_login_provider_url",
             "https://auth.example.com",
             "oidc_login_client_id",
@@ -343,7 +374,8 @@ fn home_assistant() {
 #[test]
 fn vaultwarden() {
     let p = plan_for("vaultwarden", None);
-    // The guide's own claims policy puts vaultwarden_roles in the ID token.
+    // The guide's own claims policy (with the custom claim and scope vaultwarden) puts
+    // vaultwarden_roles in the ID token.
     assert_client(
         &p,
         json!({
@@ -364,9 +396,16 @@ fn vaultwarden() {
             "token_endpoint_auth_method": "client_secret_basic"
         }),
     );
+    assert_eq!(claims(&p), None);
     assert_eq!(
-        claims(&p),
-        Some(("vaultwarden".into(), vec!["vaultwarden_roles".into()]))
+        additions(&p),
+        json!({
+            "claims_policies.vaultwarden": {
+                "id_token": ["vaultwarden_roles"],
+                "custom_claims": {"vaultwarden_roles": {}}
+            },
+            "scopes.vaultwarden": {"claims": ["vaultwarden_roles"]}
+        })
     );
     assert_eq!(env(&p, "SSO_ENABLED"), "true");
     assert_eq!(env(&p, "SSO_AUTHORITY"), "https://auth.example.com");
