@@ -1,0 +1,571 @@
+//! Where things are in a configuration file: its text facts (BOM, line endings, template
+//! expressions masked out), a light tree of its first YAML document with the position of every
+//! node, and the file's layout style (indent width, sequence dashes indented or flush).
+//!
+//! Nothing here changes text; [`super::splice`] uses these positions to insert.
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use std::borrow::Cow;
+
+/// A position in the text: 0-based line, column in characters, and the byte offset (into the
+/// text without its BOM).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    /// 0-based line.
+    pub line: usize,
+    /// Column in characters.
+    pub col: usize,
+    /// Byte offset.
+    pub byte: usize,
+}
+
+/// One node of the first document.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// What it is.
+    pub kind: Kind,
+    /// Where its content starts (for a block sequence item: after the dash).
+    pub start: Pos,
+    /// Where its content ends (exclusive; for a block scalar: the end of its last content line).
+    pub end: Pos,
+    /// Whether it carries an anchor (`&name`).
+    pub anchored: bool,
+}
+
+/// The kinds of nodes.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// A scalar with its value and style.
+    Scalar(String, ScalarStyle),
+    /// A sequence; `true` when written in flow style (`[...]`).
+    Seq(Vec<Node>, bool),
+    /// A mapping; `true` when written in flow style (`{...}`).
+    Map(Vec<(Node, Node)>, bool),
+    /// An alias (`*name`).
+    Alias,
+}
+
+impl Node {
+    /// The scalar's value, if this is a scalar.
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Whether this is an empty value: `key:` with nothing, `~` or `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, Kind::Scalar(s, ScalarStyle::Plain) if s.is_empty() || s == "~" || s == "null" || s == "Null" || s == "NULL")
+    }
+
+    /// Whether this is an empty flow collection (`[]` or `{}`).
+    pub fn is_empty_flow(&self) -> bool {
+        match &self.kind {
+            Kind::Seq(items, true) => items.is_empty(),
+            Kind::Map(entries, true) => entries.is_empty(),
+            _ => false,
+        }
+    }
+
+    /// The value of `key` in a mapping, with the key node.
+    pub fn get(&self, key: &str) -> Option<&(Node, Node)> {
+        match &self.kind {
+            Kind::Map(entries, _) => entries.iter().find(|(k, _)| k.scalar() == Some(key)),
+            _ => None,
+        }
+    }
+
+    /// How many times `key` occurs in a mapping.
+    pub fn count(&self, key: &str) -> usize {
+        match &self.kind {
+            Kind::Map(entries, _) => entries
+                .iter()
+                .filter(|(k, _)| k.scalar() == Some(key))
+                .count(),
+            _ => 0,
+        }
+    }
+
+    /// A word for the node's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Scalar(..) if self.is_null() => "empty",
+            Kind::Scalar(..) => "a scalar",
+            Kind::Seq(..) => "a list",
+            Kind::Map(..) => "a mapping",
+            Kind::Alias => "an alias",
+        }
+    }
+}
+
+/// The character that replaces every byte of a template expression before parsing.
+pub const MASK: u8 = b'x';
+
+/// The text facts of a file and where its template expressions are.
+#[derive(Debug, Clone)]
+pub struct Text<'a> {
+    /// The text without its BOM.
+    pub text: &'a str,
+    /// The text with every `{{ ... }}` replaced by [`MASK`] bytes (same length, same lines).
+    pub masked: Cow<'a, str>,
+    /// Whether the file starts with a UTF-8 BOM.
+    pub bom: bool,
+    /// The file's line ending.
+    pub eol: &'static str,
+    /// Byte offset of each line's start.
+    pub line_starts: Vec<usize>,
+    /// Byte ranges of the template expressions.
+    pub templates: Vec<(usize, usize)>,
+}
+
+impl<'a> Text<'a> {
+    /// Reads the facts of `full` (a whole file as text, BOM included).
+    pub fn new(full: &'a str) -> Text<'a> {
+        let (text, bom) = match full.strip_prefix('\u{feff}') {
+            Some(t) => (t, true),
+            None => (full, false),
+        };
+        let eol = match text.find('\n') {
+            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+            _ => "\n",
+        };
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_all(text.as_bytes(), b'\n').map(|i| i + 1));
+        let templates = find_templates(text);
+        let masked = if templates.is_empty() {
+            Cow::Borrowed(text)
+        } else {
+            let mut b = text.as_bytes().to_vec();
+            for &(s, e) in &templates {
+                for x in &mut b[s..e] {
+                    if *x != b'\n' && *x != b'\r' {
+                        *x = MASK;
+                    }
+                }
+            }
+            // Only whole UTF-8 sequences were replaced by ASCII, so this cannot fail.
+            Cow::Owned(String::from_utf8(b).unwrap_or_else(|_| text.to_string()))
+        };
+        Text {
+            text,
+            masked,
+            bom,
+            eol,
+            line_starts,
+            templates,
+        }
+    }
+
+    /// Number of lines (a final line without a newline counts; an empty last line does not).
+    pub fn lines(&self) -> usize {
+        if self.text.is_empty() {
+            0
+        } else if self.text.ends_with('\n') {
+            self.line_starts.len() - 1
+        } else {
+            self.line_starts.len()
+        }
+    }
+
+    /// The text of line `i` without its line ending.
+    pub fn line(&self, i: usize) -> &'a str {
+        let s = self.line_starts.get(i).copied().unwrap_or(self.text.len());
+        let e = self
+            .line_starts
+            .get(i + 1)
+            .map(|&e| e - 1)
+            .unwrap_or(self.text.len())
+            .max(s);
+        self.text[s..e].trim_end_matches('\r')
+    }
+
+    /// Byte offset of the start of line `i` (the text's length past the end).
+    pub fn line_start(&self, i: usize) -> usize {
+        self.line_starts
+            .get(i)
+            .copied()
+            .unwrap_or(self.text.len())
+            .min(self.text.len())
+    }
+
+    /// Byte offset just after line `i`'s line ending (or the end of the text).
+    pub fn line_end_incl(&self, i: usize) -> usize {
+        self.line_starts
+            .get(i + 1)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Byte offset of a (line, char column) position.
+    pub fn byte_of(&self, line: usize, col: usize) -> usize {
+        let start = self.line_start(line);
+        let rest = &self.masked[start..];
+        if rest.is_char_boundary(col.min(rest.len()))
+            && rest.as_bytes()[..col.min(rest.len())].is_ascii()
+        {
+            return start + col.min(rest.len());
+        }
+        start
+            + rest
+                .char_indices()
+                .nth(col)
+                .map(|(i, _)| i)
+                .unwrap_or(rest.len())
+    }
+
+    /// Whether the byte range starts inside a template expression.
+    pub fn in_template(&self, at: usize) -> bool {
+        self.templates.iter().any(|&(s, e)| s <= at && at < e)
+    }
+}
+
+/// The indentation (in characters) of a line, and whether it is blank or a comment.
+pub fn line_kind(line: &str) -> (usize, LineKind) {
+    let trimmed = line.trim_start_matches([' ', '\t']);
+    let indent = line.len() - trimmed.len();
+    let kind = if trimmed.is_empty() {
+        LineKind::Blank
+    } else if trimmed.starts_with('#') {
+        LineKind::Comment
+    } else {
+        LineKind::Content
+    };
+    (indent, kind)
+}
+
+/// What a line holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// Only whitespace.
+    Blank,
+    /// A comment (after optional indentation).
+    Comment,
+    /// Anything else.
+    Content,
+}
+
+fn memchr_all(hay: &[u8], c: u8) -> impl Iterator<Item = usize> + '_ {
+    hay.iter()
+        .enumerate()
+        .filter(move |(_, b)| **b == c)
+        .map(|(i, _)| i)
+}
+
+/// Byte ranges of Go template expressions (`{{ ... }}`, also `{{- ... -}}`). An expression may
+/// not span lines past a few; an unclosed `{{` is left alone.
+fn find_templates(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(off) = text[i..].find("{{") {
+        let s = i + off;
+        match text[s + 2..].find("}}") {
+            Some(e) => {
+                let mut end = s + 2 + e + 2;
+                // `}}}` closes at the last pair.
+                while end < b.len() && b[end] == b'}' {
+                    end += 1;
+                }
+                out.push((s, end));
+                i = end;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// Whether the text has Jinja statements or comments (`{% ... %}`, `{# ... #}`) on a line of
+/// their own, the sign of a template that is not a configuration yet.
+pub fn jinja_line(text: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        let t = l.trim_start();
+        t.starts_with("{%") || t.starts_with("{#")
+    })
+}
+
+/// The first document's structure and the stream's markers.
+#[derive(Debug, Clone)]
+pub struct Scan {
+    /// The first document's root node; `None` for an empty document.
+    pub root: Option<Node>,
+    /// Line of the first document's explicit end (`...`), or of the second document's `---`:
+    /// new top-level text goes before it.
+    pub doc_end_line: Option<usize>,
+    /// Whether the stream holds more than one document.
+    pub multi_doc: bool,
+}
+
+/// A parse failure: message and 0-based line.
+#[derive(Debug, Clone)]
+pub struct ParseError {
+    /// What the parser said.
+    pub message: String,
+    /// 0-based line.
+    pub line: usize,
+}
+
+struct Builder<'t, 'a> {
+    text: &'t Text<'a>,
+}
+
+impl Builder<'_, '_> {
+    fn pos(&self, m: &saphyr_parser::Marker) -> Pos {
+        let line = m.line().saturating_sub(1);
+        Pos {
+            line,
+            col: m.col(),
+            byte: self.text.byte_of(line, m.col()),
+        }
+    }
+}
+
+/// Parses the (masked) text: the first document as a [`Node`] tree, plus where it ends.
+pub fn scan(text: &Text<'_>) -> Result<Scan, ParseError> {
+    let b = Builder { text };
+    let mut parser = Parser::new_from_str(&text.masked);
+    let mut next = || -> Result<Option<(Event<'_>, Span)>, ParseError> {
+        match parser.next_event() {
+            None => Ok(None),
+            Some(Ok(x)) => Ok(Some(x)),
+            Some(Err(e)) => Err(ParseError {
+                message: e.info().to_string(),
+                line: e.marker().line().saturating_sub(1),
+            }),
+        }
+    };
+    let mut root = None;
+    let mut doc_end_line = None;
+    let mut multi_doc = false;
+    // Stream: StreamStart, then documents.
+    let mut docs = 0;
+    while let Some((ev, span)) = next()? {
+        match ev {
+            Event::StreamStart | Event::Nothing => {}
+            Event::StreamEnd => break,
+            Event::DocumentStart(explicit) => {
+                docs += 1;
+                if docs == 2 {
+                    multi_doc = true;
+                    if explicit && doc_end_line.is_none() {
+                        doc_end_line = Some(span.start.line().saturating_sub(1));
+                    }
+                    // The rest need only be valid YAML; the gate's parser checks it.
+                    break;
+                }
+            }
+            Event::DocumentEnd => {
+                if span.end.index() > span.start.index() {
+                    doc_end_line = Some(span.start.line().saturating_sub(1));
+                }
+            }
+            other => {
+                let node = build(&b, other, span, &mut next)?;
+                root = Some(node);
+            }
+        }
+    }
+    if let Some(r) = &root
+        && r.is_null()
+        && matches!(&r.kind, Kind::Scalar(s, _) if s.is_empty())
+    {
+        root = None;
+    }
+    Ok(Scan {
+        root,
+        doc_end_line,
+        multi_doc,
+    })
+}
+
+type Next<'n, 'i> = dyn FnMut() -> Result<Option<(Event<'i>, Span)>, ParseError> + 'n;
+
+fn build<'i>(
+    b: &Builder<'_, '_>,
+    ev: Event<'i>,
+    span: Span,
+    next: &mut Next<'_, 'i>,
+) -> Result<Node, ParseError> {
+    let start = b.pos(&span.start);
+    let eof = || ParseError {
+        message: "unexpected end of the document".into(),
+        line: start.line,
+    };
+    match ev {
+        Event::Scalar(v, style, anchor, _) => {
+            let mut end = b.pos(&span.end);
+            if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                end = block_scalar_end(b.text, start, end, &v);
+            }
+            Ok(Node {
+                kind: Kind::Scalar(v.into_owned(), style),
+                start,
+                end,
+                anchored: anchor != 0,
+            })
+        }
+        Event::Alias(_) => Ok(Node {
+            kind: Kind::Alias,
+            start,
+            end: b.pos(&span.end),
+            anchored: false,
+        }),
+        Event::SequenceStart(anchor, _) => {
+            let flow = b.text.masked.as_bytes().get(start.byte) == Some(&b'[');
+            let mut items = Vec::new();
+            loop {
+                let (ev, sp) = next()?.ok_or_else(eof)?;
+                if let Event::SequenceEnd = ev {
+                    let end = if flow {
+                        b.pos(&sp.end)
+                    } else {
+                        items.last().map(|n: &Node| n.end).unwrap_or(start)
+                    };
+                    return Ok(Node {
+                        kind: Kind::Seq(items, flow),
+                        start,
+                        end,
+                        anchored: anchor != 0,
+                    });
+                }
+                items.push(build(b, ev, sp, next)?);
+            }
+        }
+        Event::MappingStart(anchor, _) => {
+            let flow = b.text.masked.as_bytes().get(start.byte) == Some(&b'{');
+            let mut entries = Vec::new();
+            loop {
+                let (ev, sp) = next()?.ok_or_else(eof)?;
+                if let Event::MappingEnd = ev {
+                    let end = if flow {
+                        b.pos(&sp.end)
+                    } else {
+                        entries
+                            .last()
+                            .map(|(_, v): &(Node, Node)| v.end)
+                            .unwrap_or(start)
+                    };
+                    return Ok(Node {
+                        kind: Kind::Map(entries, flow),
+                        start,
+                        end,
+                        anchored: anchor != 0,
+                    });
+                }
+                let k = build(b, ev, sp, next)?;
+                let (ev, sp) = next()?.ok_or_else(eof)?;
+                let mut v = build(b, ev, sp, next)?;
+                if v.end.byte < k.end.byte {
+                    // An empty value: it ends where its key does.
+                    v.end = k.end;
+                }
+                entries.push((k, v));
+            }
+        }
+        _ => Err(ParseError {
+            message: "unexpected YAML event".into(),
+            line: start.line,
+        }),
+    }
+}
+
+/// The end of a block scalar's last content line. The parser reports the position of the next
+/// token, which can be lines later (past blank lines and comments).
+fn block_scalar_end(text: &Text<'_>, start: Pos, end: Pos, value: &str) -> Pos {
+    let mut last = start.line;
+    for l in start.line..=end.line.min(text.lines().saturating_sub(1)) {
+        let line = text.line(l);
+        let (indent, kind) = line_kind(line);
+        if kind == LineKind::Blank {
+            continue;
+        }
+        if indent < start.col || (l == end.line && end.col <= indent) {
+            break;
+        }
+        last = l;
+    }
+    // Keep chomping (`|+`): the trailing blank lines belong to the value.
+    let extra = value.len() - value.trim_end_matches('\n').len();
+    if extra > 1 {
+        last = (last + extra - 1).min(end.line.saturating_sub(0));
+    }
+    let line = text.line(last);
+    Pos {
+        line: last,
+        col: line.chars().count(),
+        byte: text.line_start(last) + line.len(),
+    }
+}
+
+/// The dash of the block sequence item that starts at `p`: the `-` before it, past whitespace.
+pub fn dash_before(text: &Text<'_>, p: Pos) -> Option<Pos> {
+    let b = text.masked.as_bytes();
+    let mut i = p.byte.min(b.len());
+    while i > 0 && matches!(b[i - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        i -= 1;
+    }
+    if i == 0 || b[i - 1] != b'-' {
+        return None;
+    }
+    let at = i - 1;
+    let line = match text.line_starts.binary_search(&at) {
+        Ok(l) => l,
+        Err(l) => l - 1,
+    };
+    let col = text.masked[text.line_start(line)..at].chars().count();
+    Some(Pos {
+        line,
+        col,
+        byte: at,
+    })
+}
+
+/// Layout of the file, for generated lines.
+pub fn style_of(text: &Text<'_>, root: Option<&Node>) -> crate::render::Style {
+    let mut indent = None;
+    let mut seq = None;
+    if let Some(r) = root {
+        walk_style(text, r, &mut indent, &mut seq, 0);
+    }
+    crate::render::Style {
+        indent: indent.unwrap_or(2),
+        seq_indent: seq.unwrap_or(true),
+    }
+}
+
+fn walk_style(
+    text: &Text<'_>,
+    n: &Node,
+    indent: &mut Option<usize>,
+    seq: &mut Option<bool>,
+    depth: usize,
+) {
+    if depth > 64 || (indent.is_some() && seq.is_some()) {
+        return;
+    }
+    if let Kind::Map(entries, false) = &n.kind {
+        for (k, v) in entries {
+            match &v.kind {
+                Kind::Map(_, false)
+                    if indent.is_none()
+                        && v.start.line > k.start.line
+                        && v.start.col > k.start.col =>
+                {
+                    *indent = Some(v.start.col - k.start.col);
+                }
+                Kind::Seq(items, false) if seq.is_none() && v.start.line > k.start.line => {
+                    if let Some(dash) = items.first().and_then(|f| dash_before(text, f.start)) {
+                        *seq = Some(dash.col > k.start.col);
+                    }
+                }
+                _ => {}
+            }
+            walk_style(text, v, indent, seq, depth + 1);
+        }
+    } else if let Kind::Seq(items, false) = &n.kind {
+        for i in items {
+            walk_style(text, i, indent, seq, depth + 1);
+        }
+    }
+}
