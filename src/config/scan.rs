@@ -323,8 +323,38 @@ impl Builder<'_, '_> {
 
 /// Parses the (masked) text: the first document as a [`Node`] tree, plus where it ends.
 pub fn scan(text: &Text<'_>) -> Result<Scan, ParseError> {
+    let mut source: Cow<'_, str> = Cow::Borrowed(&text.masked);
+    let mut shifted = Vec::new();
+    loop {
+        match scan_source(text, &source) {
+            Err(e) if e.message.contains("invalid indentation") && shifted.len() < 256 => {
+                // libyaml and Go's YAML accept a closing bracket of a multi-line flow collection
+                // at its key's indentation (`key: [` ... `]`); this parser does not. Indent such a
+                // line by one space for this parse only: line numbers stay, and the gate's
+                // parser reads the real text.
+                let line = source.lines().nth(e.line).unwrap_or("");
+                let closing = line.trim_start().starts_with([']', '}']);
+                if !closing || shifted.contains(&e.line) {
+                    return Err(e);
+                }
+                shifted.push(e.line);
+                let start = source
+                    .split_inclusive('\n')
+                    .take(e.line)
+                    .map(str::len)
+                    .sum::<usize>();
+                let mut owned = source.into_owned();
+                owned.insert(start, ' ');
+                source = Cow::Owned(owned);
+            }
+            other => return other,
+        }
+    }
+}
+
+fn scan_source(text: &Text<'_>, source: &str) -> Result<Scan, ParseError> {
     let b = Builder { text };
-    let mut parser = Parser::new_from_str(&text.masked);
+    let mut parser = Parser::new_from_str(source);
     let mut next = || -> Result<Option<(Event<'_>, Span)>, ParseError> {
         match parser.next_event() {
             None => Ok(None),
