@@ -425,8 +425,20 @@ fn build<'i>(
     match ev {
         Event::Scalar(v, style, anchor, _) => {
             let mut end = b.pos(&span.end);
-            if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                end = block_scalar_end(b.text, start, end, &v);
+            match style {
+                ScalarStyle::Literal | ScalarStyle::Folded => {
+                    end = block_scalar_end(b.text, start, end, &v);
+                }
+                // The parser's end of a quoted scalar can run on over trailing blanks and a
+                // comment: find the closing quote.
+                ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                    if let Some(e) =
+                        quoted_end(b.text, start.byte, style == ScalarStyle::SingleQuoted)
+                    {
+                        end = e;
+                    }
+                }
+                _ => {}
             }
             Ok(Node {
                 kind: Kind::Scalar(v.into_owned(), style),
@@ -448,7 +460,7 @@ fn build<'i>(
                 let (ev, sp) = next()?.ok_or_else(eof)?;
                 if let Event::SequenceEnd = ev {
                     let end = if flow {
-                        b.pos(&sp.end)
+                        after_bracket(b, &sp)
                     } else {
                         items.last().map(|n: &Node| n.end).unwrap_or(start)
                     };
@@ -469,7 +481,7 @@ fn build<'i>(
                 let (ev, sp) = next()?.ok_or_else(eof)?;
                 if let Event::MappingEnd = ev {
                     let end = if flow {
-                        b.pos(&sp.end)
+                        after_bracket(b, &sp)
                     } else {
                         entries
                             .last()
@@ -498,6 +510,54 @@ fn build<'i>(
             line: start.line,
         }),
     }
+}
+
+/// Just after the closing bracket of a flow collection (the end event starts at the bracket; its
+/// end can run on over a comment).
+fn after_bracket(b: &Builder<'_, '_>, sp: &Span) -> Pos {
+    let p = b.pos(&sp.start);
+    match b.text.masked.as_bytes().get(p.byte) {
+        Some(b']' | b'}') => Pos {
+            line: p.line,
+            col: p.col + 1,
+            byte: p.byte + 1,
+        },
+        _ => b.pos(&sp.end),
+    }
+}
+
+/// The position just after the closing quote of a quoted scalar starting at byte `start`.
+fn quoted_end(text: &Text<'_>, start: usize, single: bool) -> Option<Pos> {
+    let b = text.masked.as_bytes();
+    let q = if single { b'\'' } else { b'"' };
+    if b.get(start) != Some(&q) {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < b.len() {
+        match b[i] {
+            c if c == q => {
+                if single && b.get(i + 1) == Some(&b'\'') {
+                    i += 2;
+                    continue;
+                }
+                let end = i + 1;
+                let line = match text.line_starts.binary_search(&end) {
+                    Ok(l) => l,
+                    Err(l) => l - 1,
+                };
+                let col = text.masked[text.line_start(line)..end].chars().count();
+                return Some(Pos {
+                    line,
+                    col,
+                    byte: end,
+                });
+            }
+            b'\\' if !single => i += 2,
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 /// The end of a block scalar's last content line. The parser reports the position of the next

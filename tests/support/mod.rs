@@ -88,7 +88,10 @@ fn emptied(old_line: &str, new_line: &str) -> bool {
         None => (rest, ""),
     };
     let v = value.trim();
-    ["[]", "{}", "~", "null", ""].contains(&v) && n == format!("{key}{comment}")
+    ["[]", "{}", "~", "null", ""].contains(&v)
+        && n.strip_prefix(key).is_some_and(|r| {
+            r.trim() == comment.trim() && (comment.is_empty() || r.starts_with(' '))
+        })
 }
 
 /// The invariant: the new text is the old text with lines inserted, except that an empty
