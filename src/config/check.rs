@@ -4,7 +4,7 @@
 //! client rule of [`crate::client::validate`].
 
 use super::Document;
-use super::scan::{self, Text};
+use super::scan;
 use crate::client::{self, Client, Context, Severity};
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -53,6 +53,43 @@ const DEPRECATED: &[(&str, &str)] = &[
         "jwt_secret",
         "identity_validation.reset_password.jwt_secret",
     ),
+    ("server.host", "server.address"),
+    ("server.port", "server.address"),
+    ("server.path", "server.address"),
+    ("storage.mysql.host", "storage.mysql.address"),
+    ("storage.mysql.port", "storage.mysql.address"),
+    ("storage.postgres.host", "storage.postgres.address"),
+    ("storage.postgres.port", "storage.postgres.address"),
+    (
+        "authentication_backend.ldap.url",
+        "authentication_backend.ldap.address",
+    ),
+    (
+        "authentication_backend.ldap.username_attribute",
+        "authentication_backend.ldap.attributes.username",
+    ),
+    (
+        "authentication_backend.ldap.mail_attribute",
+        "authentication_backend.ldap.attributes.mail",
+    ),
+    (
+        "authentication_backend.ldap.display_name_attribute",
+        "authentication_backend.ldap.attributes.display_name",
+    ),
+    (
+        "authentication_backend.ldap.group_name_attribute",
+        "authentication_backend.ldap.attributes.group_name",
+    ),
+    ("session.remember_me_duration", "session.remember_me"),
+    (
+        "webauthn.user_verification",
+        "webauthn.selection_criteria.user_verification",
+    ),
+    ("server.read_buffer_size", "server.buffers.read"),
+    ("server.write_buffer_size", "server.buffers.write"),
+    ("server.enable_pprof", "server.endpoints.enable_pprof"),
+    ("server.enable_expvars", "server.endpoints.enable_expvars"),
+    ("log_level", "log.level"),
 ];
 
 fn known_keys() -> &'static HashSet<&'static str> {
@@ -182,9 +219,9 @@ fn walk_keys(v: &Value, pattern: &str, shown: &str, out: &mut Vec<FileFinding>) 
                     )));
                     continue;
                 }
-                let next = if known_keys().contains(exact.as_str()) {
+                let next = if known_keys().contains(exact.as_str()) || has_children(&exact) {
                     exact
-                } else if known_keys().contains(wild.as_str()) {
+                } else if known_keys().contains(wild.as_str()) || has_children(&wild) {
                     wild
                 } else {
                     out.push(err(format!("{shown_here} is not a key Authelia knows")));
@@ -223,13 +260,7 @@ fn masked(s: &str) -> bool {
 pub fn check(doc: &Document) -> Result<Report> {
     let path = &doc.path;
     let full = doc.text()?;
-    let t = Text::new(full);
-    let parsed = scan::scan(&t).map_err(|e| {
-        Error::file(
-            path,
-            format!("line {}: not valid YAML: {}", e.line + 1, e.message),
-        )
-    })?;
+    let (t, parsed) = super::parse_text(path, full)?;
     let root = super::gate::parse_first(&t.masked)
         .map_err(|e| Error::file(path, format!("not valid YAML: {e}")))?;
     let mut findings = Vec::new();

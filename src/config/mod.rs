@@ -225,32 +225,7 @@ pub fn merge_with(
             "the client secret's digest is not computed yet",
         ));
     }
-    if let Some(l) = scan::jinja_line(full) {
-        return Err(Error::file(
-            path,
-            format!(
-                "line {}: Jinja template syntax ({{% ... %}}); merge into the rendered configuration instead",
-                l + 1
-            ),
-        ));
-    }
-    let t = scan::Text::new(full);
-    let parsed = scan::scan(&t).map_err(|e| {
-        let hint = if t
-            .masked
-            .lines()
-            .nth(e.line)
-            .is_some_and(|l| l.trim_start().contains(": *"))
-        {
-            " (a value starting with '*' must be quoted)"
-        } else {
-            ""
-        };
-        Error::file(
-            path,
-            format!("line {}: not valid YAML: {}{hint}", e.line + 1, e.message),
-        )
-    })?;
+    let (t, parsed) = parse_text(path, full)?;
     let sp = splice::splice(&t, &parsed, plan, on_dup, keys).map_err(|r| match r {
         splice::Refusal::Duplicate(id) => Error::DuplicateClient {
             path: path.clone(),
@@ -288,6 +263,37 @@ pub fn merge_with(
         action,
         claims_policy_added: sp.intended.claims_policy.is_some(),
     })
+}
+
+/// Masks template expressions and parses the first document, or says in one line why not.
+pub(crate) fn parse_text<'a>(path: &Path, full: &'a str) -> Result<(scan::Text<'a>, scan::Scan)> {
+    if let Some(l) = scan::jinja_line(full) {
+        return Err(Error::file(
+            path,
+            format!(
+                "line {}: Jinja template syntax ({{% ... %}}); merge into the rendered configuration instead",
+                l + 1
+            ),
+        ));
+    }
+    let t = scan::Text::new(full);
+    let parsed = scan::scan(&t).map_err(|e| {
+        let hint = if t
+            .masked
+            .lines()
+            .nth(e.line)
+            .is_some_and(|l| l.trim_start().contains(": *"))
+        {
+            " (a value starting with '*' must be quoted)"
+        } else {
+            ""
+        };
+        Error::file(
+            path,
+            format!("line {}: not valid YAML: {}{hint}", e.line + 1, e.message),
+        )
+    })?;
+    Ok((t, parsed))
 }
 
 /// A unified diff of two texts, labelled with the path.
