@@ -70,7 +70,10 @@ fn bench(c: &mut Criterion) {
         // Sanity: the merge succeeds on this input.
         config::merge_with(&doc, &plan, OnDuplicate::Refuse, &mut keys).expect("merge");
         group.bench_function(format!("{n}_clients"), |b| {
-            b.iter(|| config::merge_with(black_box(&doc), &plan, OnDuplicate::Refuse, &mut keys).expect("merge"))
+            b.iter(|| {
+                config::merge_with(black_box(&doc), &plan, OnDuplicate::Refuse, &mut keys)
+                    .expect("merge")
+            })
         });
     }
     group.finish();

@@ -71,6 +71,11 @@ fn every_corpus_file_merges_cleanly_or_refuses_clearly() {
                         failures.push(format!("{name} ({}): merged but {e}", plan.app));
                         continue;
                     }
+                    let new = String::from_utf8(out.bytes.clone()).unwrap();
+                    let full = oidc_wizard::config::unified_diff(&old, &new, path);
+                    if out.diff != full {
+                        failures.push(format!("{name}: the diff around the edits differs from the full diff:\n{}\n---- full:\n{full}", out.diff));
+                    }
                     if plan.app == "memos" {
                         merged += 1;
                         println!(

@@ -204,6 +204,7 @@ proptest! {
         let out = merge(&d, &plan, OnDuplicate::Refuse).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         check_added(&text, &out, &plan).map_err(|e| TestCaseError::fail(format!("{e}\n{}", out.diff)))?;
         let new = String::from_utf8(out.bytes).unwrap();
+        prop_assert_eq!(&out.diff, &oidc_wizard::config::unified_diff(&text, &new, std::path::Path::new("gen.yml")));
         prop_assert_eq!(new.starts_with('\u{feff}'), s.bom);
         if s.crlf {
             prop_assert_eq!(new.matches('\n').count(), new.matches("\r\n").count());

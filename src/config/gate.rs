@@ -1,9 +1,14 @@
-//! The check before any write: parse the old and the new text with a second, independent YAML
-//! parser and require that the new document means exactly the old one plus the intended change.
+//! The check before any write: the new text is parsed again and must mean exactly the old
+//! document plus the intended change (scalars, their plain-or-quoted reading, collections,
+//! anchors and aliases; not layout). A second, independent parser (libyaml's, through
+//! serde_yaml) must also accept the new text whenever it accepts the old one.
 
+use super::scan::{Kind, Node};
+use saphyr_parser::ScalarStyle;
 use serde::Deserialize;
 use serde_json::Value as Json;
-use serde_yaml::{Mapping, Value};
+use serde_yaml::Value;
+use std::borrow::Cow;
 
 /// What happens to the clients list.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,147 +42,401 @@ pub fn parse_first(text: &str) -> Result<Value, String> {
     }
 }
 
-fn to_yaml(v: &Json) -> Value {
+/// A document's meaning for comparison: scalars with whether they were plain (a plain `true`
+/// is a boolean, a quoted one a string), collections, aliases by anchor id. Positions, quoting
+/// style and layout do not count.
+#[derive(Debug, Clone)]
+enum Sem<'a> {
+    Scalar(Cow<'a, str>, bool),
+    Seq(Vec<Sem<'a>>),
+    Map(Vec<(Sem<'a>, Sem<'a>)>),
+    Alias(usize),
+    Anchored(usize, Box<Sem<'a>>),
+}
+
+fn sem(n: &Node) -> Sem<'_> {
+    let s = match &n.kind {
+        Kind::Scalar(v, style) => {
+            let plain = *style == ScalarStyle::Plain;
+            // Plain empty, `~` and `null` are all null.
+            if plain && (v.is_empty() || v == "~" || v == "null" || v == "Null" || v == "NULL") {
+                Sem::Scalar(Cow::Borrowed(""), true)
+            } else {
+                Sem::Scalar(Cow::Borrowed(v.as_str()), plain)
+            }
+        }
+        Kind::Seq(items, _) => Sem::Seq(items.iter().map(sem).collect()),
+        Kind::Map(entries, _) => Sem::Map(entries.iter().map(|(k, v)| (sem(k), sem(v))).collect()),
+        Kind::Alias(id) => Sem::Alias(*id),
+    };
+    if n.anchor != 0 {
+        Sem::Anchored(n.anchor, Box::new(s))
+    } else {
+        s
+    }
+}
+
+fn from_json(v: &Json) -> Sem<'static> {
     match v {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => serde_yaml::to_value(n).unwrap_or(Value::Null),
-        Json::String(s) => Value::String(s.clone()),
-        Json::Array(a) => Value::Sequence(a.iter().map(to_yaml).collect()),
-        Json::Object(o) => Value::Mapping(
+        Json::Null => Sem::Scalar(Cow::Borrowed(""), true),
+        Json::Bool(b) => Sem::Scalar(Cow::Owned(b.to_string()), true),
+        Json::Number(n) => Sem::Scalar(Cow::Owned(n.to_string()), true),
+        Json::String(s) => Sem::Scalar(Cow::Owned(s.clone()), false),
+        Json::Array(a) => Sem::Seq(a.iter().map(from_json).collect()),
+        Json::Object(o) => Sem::Map(
             o.iter()
-                .map(|(k, v)| (Value::String(k.clone()), to_yaml(v)))
+                .map(|(k, v)| (Sem::Scalar(Cow::Owned(k.clone()), true), from_json(v)))
                 .collect(),
         ),
     }
 }
 
-fn child<'v>(m: &'v mut Value, key: &str, what: &str) -> Result<&'v mut Value, String> {
-    if m.is_null() {
-        *m = Value::Mapping(Mapping::new());
-    }
-    let map = m
-        .as_mapping_mut()
-        .ok_or_else(|| format!("{what} is not a mapping"))?;
-    let k = Value::String(key.to_string());
-    if !map.contains_key(&k) {
-        map.insert(k.clone(), Value::Null);
-    }
-    map.get_mut(&k)
-        .ok_or_else(|| format!("{what}.{key} is missing"))
+fn key_is(k: &Sem<'_>, name: &str) -> bool {
+    matches!(k, Sem::Scalar(s, _) if s == name)
 }
 
-fn empty_to(v: &mut Value, empty: Value) {
-    let is_empty = match v {
-        Value::Null => true,
-        Value::Sequence(s) => s.is_empty(),
-        Value::Mapping(m) => m.is_empty(),
-        _ => false,
+fn is_null(v: &Sem<'_>) -> bool {
+    matches!(v, Sem::Scalar(s, true) if s.is_empty())
+}
+
+/// The value under `key` of a mapping (null and empty collections become empty mappings or
+/// sequences as `empty` says), created when missing.
+fn child<'s, 'a>(
+    mut m: &'s mut Sem<'a>,
+    key: &str,
+    what: &str,
+    seq: bool,
+) -> Result<&'s mut Sem<'a>, String> {
+    if let Sem::Anchored(_, inner) = m {
+        m = inner;
+    }
+    if is_null(m)
+        || matches!(m, Sem::Map(e) if e.is_empty())
+        || matches!(m, Sem::Seq(e) if e.is_empty())
+    {
+        *m = Sem::Map(Vec::new());
+    }
+    let Sem::Map(entries) = m else {
+        return Err(format!("{what} is not a mapping"));
     };
-    if is_empty {
-        *v = empty;
+    let i = match entries.iter().position(|(k, _)| key_is(k, key)) {
+        Some(i) => i,
+        None => {
+            entries.push((
+                Sem::Scalar(Cow::Owned(key.to_string()), true),
+                Sem::Scalar(Cow::Borrowed(""), true),
+            ));
+            entries.len() - 1
+        }
+    };
+    let mut v = &mut entries[i].1;
+    if let Sem::Anchored(_, inner) = v {
+        v = inner;
+    }
+    let empty = is_null(v)
+        || matches!(v, Sem::Map(e) if e.is_empty())
+        || matches!(v, Sem::Seq(e) if e.is_empty());
+    if empty {
+        *v = if seq {
+            Sem::Seq(Vec::new())
+        } else {
+            Sem::Map(Vec::new())
+        };
+    }
+    Ok(v)
+}
+
+fn set<'a>(mut m: &mut Sem<'a>, key: &str, value: Sem<'a>, what: &str) -> Result<(), String> {
+    if let Sem::Anchored(_, inner) = m {
+        m = inner;
+    }
+    let Sem::Map(entries) = m else {
+        return Err(format!("{what} is not a mapping"));
+    };
+    match entries.iter_mut().find(|(k, _)| key_is(k, key)) {
+        Some((_, v)) => *v = value,
+        None => entries.push((Sem::Scalar(Cow::Owned(key.to_string()), true), value)),
+    }
+    Ok(())
+}
+
+/// The anchor ids on the path that the change goes through, for the alias check.
+fn path_anchors(doc: &Sem<'_>, out: &mut Vec<usize>) {
+    let mut node = doc;
+    for key in ["identity_providers", "oidc", "clients"] {
+        if let Sem::Anchored(id, inner) = node {
+            out.push(*id);
+            node = inner;
+        }
+        let Sem::Map(entries) = node else { return };
+        match entries.iter().find(|(k, _)| key_is(k, key)) {
+            Some((_, v)) => node = v,
+            None => return,
+        }
+    }
+    match node {
+        Sem::Anchored(id, inner) => {
+            out.push(*id);
+            if let Sem::Seq(items) = &**inner {
+                for i in items {
+                    if let Sem::Anchored(id, _) = i {
+                        out.push(*id);
+                    }
+                }
+            }
+        }
+        Sem::Seq(items) => {
+            for i in items {
+                if let Sem::Anchored(id, _) = i {
+                    out.push(*id);
+                }
+            }
+        }
+        _ => {}
     }
 }
 
-/// The old document with the intended change applied.
-pub fn expected(old: &Value, change: &Intended) -> Result<Value, String> {
-    let mut doc = old.clone();
-    let ip = child(&mut doc, "identity_providers", "the document")?;
-    empty_to(ip, Value::Mapping(Mapping::new()));
-    let oidc = child(ip, "oidc", "identity_providers")?;
-    empty_to(oidc, Value::Mapping(Mapping::new()));
+fn uses_alias(s: &Sem<'_>, ids: &[usize]) -> bool {
+    match s {
+        Sem::Alias(id) => ids.contains(id),
+        Sem::Anchored(_, inner) => uses_alias(inner, ids),
+        Sem::Seq(items) => items.iter().any(|i| uses_alias(i, ids)),
+        Sem::Map(entries) => entries
+            .iter()
+            .any(|(k, v)| uses_alias(k, ids) || uses_alias(v, ids)),
+        Sem::Scalar(..) => false,
+    }
+}
+
+fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>, String> {
+    let mut doc = old.map(sem).unwrap_or(Sem::Scalar(Cow::Borrowed(""), true));
+    let mut anchors = Vec::new();
+    path_anchors(&doc, &mut anchors);
+    if !anchors.is_empty() && uses_alias(&doc, &anchors) {
+        return Err(
+            "the section being changed carries an anchor (&name) that an alias (*name) uses elsewhere, so the change would show up there too; merge by hand".into(),
+        );
+    }
+    let ip = child(&mut doc, "identity_providers", "the document", false)?;
+    let oidc = child(ip, "oidc", "identity_providers", false)?;
     if let Some(h) = &change.hmac_secret {
-        *child(oidc, "hmac_secret", "oidc")? = Value::String(h.clone());
+        set(
+            oidc,
+            "hmac_secret",
+            Sem::Scalar(Cow::Owned(h.clone()), false),
+            "oidc",
+        )?;
     }
     if let Some(j) = &change.jwks {
-        *child(oidc, "jwks", "oidc")? = to_yaml(j);
+        set(oidc, "jwks", from_json(j), "oidc")?;
     }
     if let Some((name, v)) = &change.claims_policy {
-        let cps = child(oidc, "claims_policies", "oidc")?;
-        empty_to(cps, Value::Mapping(Mapping::new()));
-        *child(cps, name, "claims_policies")? = to_yaml(v);
+        let cps = child(oidc, "claims_policies", "oidc", false)?;
+        set(cps, name, from_json(v), "claims_policies")?;
     }
-    let clients = child(oidc, "clients", "oidc")?;
-    empty_to(clients, Value::Sequence(vec![]));
-    let list = clients
-        .as_sequence_mut()
-        .ok_or_else(|| "clients is not a list".to_string())?;
+    let clients = child(oidc, "clients", "oidc", true)?;
+    let Sem::Seq(list) = clients else {
+        return Err("clients is not a list".into());
+    };
     match &change.client {
-        ClientChange::Append(c) => list.push(to_yaml(c)),
-        ClientChange::Replace(i, c) => {
-            *list.get_mut(*i).ok_or("no such client")? = to_yaml(c);
-        }
+        ClientChange::Append(c) => list.push(from_json(c)),
+        ClientChange::Replace(i, c) => *list.get_mut(*i).ok_or("no such client")? = from_json(c),
         ClientChange::SetSecret(i, key, s) => {
             let item = list.get_mut(*i).ok_or("no such client")?;
-            *child(item, key, "client")? = Value::String(s.clone());
+            set(
+                item,
+                key,
+                Sem::Scalar(Cow::Owned(s.clone()), false),
+                "client",
+            )?;
         }
     }
     Ok(doc)
 }
 
-/// Checks `new` against `old` + `change`. The error says what differs, in one line.
-pub fn check(old_masked: &str, new_masked: &str, change: &Intended) -> Result<(), String> {
-    let old = parse_first(old_masked).map_err(|e| format!("the file is not valid YAML: {e}"))?;
-    let new = parse_first(new_masked).map_err(|e| {
-        format!("the merged text would not be valid YAML ({e}); nothing was written")
-    })?;
-    let want = expected(&old, change)?;
-    if new == want {
-        Ok(())
-    } else {
-        Err(format!(
-            "the merged text would not read back as the old configuration plus the new client ({}); nothing was written",
-            first_difference(&want, &new, "")
-        ))
+/// Compares two meanings; mappings compare as mappings (key order does not count). Returns
+/// where they first differ.
+fn diff(a: &Sem<'_>, b: &Sem<'_>, path: &str) -> Option<String> {
+    let here = || {
+        if path.is_empty() {
+            "the document".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    match (a, b) {
+        (Sem::Scalar(x, px), Sem::Scalar(y, py)) => {
+            (x != y || px != py).then(|| format!("{} would change", here()))
+        }
+        (Sem::Alias(x), Sem::Alias(y)) => (x != y).then(|| format!("{} would change", here())),
+        (Sem::Anchored(x, a), Sem::Anchored(y, b)) => {
+            if x != y {
+                Some(format!("{} would change", here()))
+            } else {
+                diff(a, b, path)
+            }
+        }
+        (Sem::Seq(x), Sem::Seq(y)) => {
+            if x.len() != y.len() {
+                return Some(format!(
+                    "{} would have {} items instead of {}",
+                    here(),
+                    y.len(),
+                    x.len()
+                ));
+            }
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| diff(p, q, &format!("{path}[{i}]")))
+        }
+        (Sem::Map(x), Sem::Map(y)) => {
+            if x.len() != y.len() {
+                return Some(format!(
+                    "{} would have {} keys instead of {}",
+                    here(),
+                    y.len(),
+                    x.len()
+                ));
+            }
+            let name = |k: &Sem<'_>| match k {
+                Sem::Scalar(s, _) => s.to_string(),
+                other => format!("{other:?}"),
+            };
+            for (i, (k, v)) in x.iter().enumerate() {
+                let p = if path.is_empty() {
+                    name(k)
+                } else {
+                    format!("{path}.{}", name(k))
+                };
+                // The same position first (the usual case), else search.
+                let other = match y.get(i) {
+                    Some((k2, v2)) if diff(k, k2, "").is_none() => Some(v2),
+                    _ => y
+                        .iter()
+                        .find(|(k2, _)| diff(k, k2, "").is_none())
+                        .map(|(_, v2)| v2),
+                };
+                match other {
+                    None => return Some(format!("{p} would be lost")),
+                    Some(v2) => {
+                        if let Some(d) = diff(v, v2, &p) {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            None
+        }
+        _ => Some(format!("{} would change type", here())),
     }
 }
 
-fn first_difference(a: &Value, b: &Value, path: &str) -> String {
-    let here = if path.is_empty() {
-        "the document".to_string()
-    } else {
-        path.to_string()
-    };
-    match (a, b) {
-        (Value::Mapping(x), Value::Mapping(y)) => {
-            for (k, va) in x {
-                let name = k
-                    .as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| format!("{k:?}"));
-                let p = if path.is_empty() {
-                    name
-                } else {
-                    format!("{path}.{name}")
-                };
-                match y.get(k) {
-                    None => return format!("{p} would be lost"),
-                    Some(vb) if vb != va => return first_difference(va, vb, &p),
-                    _ => {}
-                }
-            }
-            for k in y.keys() {
-                if !x.contains_key(k) {
-                    let name = k
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| format!("{k:?}"));
-                    return format!("{path}.{name} would appear");
-                }
-            }
-            format!("{here} would change")
+/// Checks the new document against the old one plus the change. `old` and `new` are the
+/// positional parses of the masked texts; `new_masked` is also read by a second, independent
+/// parser (libyaml's), which must accept it whenever it accepts the old text.
+pub fn check(
+    old: Option<&Node>,
+    new: Option<&Node>,
+    old_masked: &str,
+    new_masked: &str,
+    change: &Intended,
+) -> Result<(), String> {
+    let want = expected_sem(old, change)?;
+    let got = new.map(sem).unwrap_or(Sem::Scalar(Cow::Borrowed(""), true));
+    if let Some(d) = diff(&want, &got, "") {
+        return Err(format!(
+            "the merged text would not read back as the old configuration plus the new client ({d}); nothing was written"
+        ));
+    }
+    if let Err(e) = validates(new_masked)
+        && validates(old_masked).is_ok()
+    {
+        return Err(format!(
+            "the merged text would not be valid YAML ({e}); nothing was written"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether libyaml (through serde_yaml) reads the text's first document.
+fn validates(text: &str) -> Result<(), String> {
+    match serde_yaml::Deserializer::from_str(text).next() {
+        None => Ok(()),
+        Some(de) => serde::de::IgnoredAny::deserialize(de)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::scan::{Text, scan};
+    use serde_json::json;
+
+    fn root(text: &str) -> Option<Node> {
+        scan(&Text::new(text)).unwrap().root
+    }
+
+    fn run(old: &str, new: &str, change: &Intended) -> Result<(), String> {
+        check(root(old).as_ref(), root(new).as_ref(), old, new, change)
+    }
+
+    fn append() -> Intended {
+        Intended {
+            hmac_secret: None,
+            jwks: None,
+            claims_policy: None,
+            client: ClientChange::Append(json!({"client_id": "new", "public": true})),
         }
-        (Value::Sequence(x), Value::Sequence(y)) => {
-            if x.len() != y.len() {
-                return format!("{here} would have {} items instead of {}", y.len(), x.len());
-            }
-            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
-                if va != vb {
-                    return first_difference(va, vb, &format!("{path}[{i}]"));
-                }
-            }
-            format!("{here} would change")
-        }
-        _ => format!("{here} would change"),
+    }
+
+    const OLD: &str = "a: 1\nidentity_providers:\n  oidc:\n    clients:\n      - client_id: x\n";
+
+    #[test]
+    fn the_intended_change_passes() {
+        let new = format!("{OLD}      - client_id: 'new'\n        public: true\n");
+        assert_eq!(run(OLD, &new, &append()), Ok(()));
+    }
+
+    #[test]
+    fn a_misplaced_insertion_is_caught() {
+        // Indented one level too deep: the keys land inside client x.
+        let new = format!("{OLD}        client_id2: 'new'\n");
+        let e = run(OLD, &new, &append()).unwrap_err();
+        assert!(e.contains("nothing was written"), "{e}");
+        // Quoted where a boolean was meant.
+        let new = format!("{OLD}      - client_id: 'new'\n        public: 'true'\n");
+        assert!(run(OLD, &new, &append()).unwrap_err().contains("public"));
+    }
+
+    #[test]
+    fn any_other_change_is_caught() {
+        let new = format!(
+            "{}      - client_id: 'new'\n        public: true\n",
+            OLD.replace("a: 1", "a: 2")
+        );
+        let e = run(OLD, &new, &append()).unwrap_err();
+        assert!(e.contains("(a would change)"), "{e}");
+        let new = format!(
+            "{}      - client_id: 'new'\n        public: true\n",
+            OLD.replace("a: 1\n", "")
+        );
+        assert!(run(OLD, &new, &append()).is_err());
+    }
+
+    #[test]
+    fn first_time_keys_and_claims_policy_are_expected() {
+        let change = Intended {
+            hmac_secret: Some("h".into()),
+            jwks: Some(json!([{"key": "k"}])),
+            claims_policy: Some(("p".into(), json!({"id_token": ["email"]}))),
+            client: ClientChange::Append(json!({"client_id": "new"})),
+        };
+        let new = "a: 1\nidentity_providers:\n  oidc:\n    hmac_secret: 'h'\n    jwks:\n      - key: 'k'\n    claims_policies:\n      p:\n        id_token: ['email']\n    clients:\n      - client_id: x\n      - client_id: 'new'\n";
+        assert_eq!(run(OLD, new, &change), Ok(()));
+        let missing = new.replace("    hmac_secret: 'h'\n", "");
+        assert!(run(OLD, &missing, &change).is_err());
     }
 }

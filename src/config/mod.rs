@@ -241,7 +241,24 @@ pub fn merge_with(
     }
     new_full.push_str(&new_text);
     let nt = scan::Text::new(&new_full);
-    gate::check(&t.masked, &nt.masked, &sp.intended).map_err(|m| Error::file(path, m))?;
+    let new_parsed = scan::scan(&nt).map_err(|e| {
+        Error::file(
+            path,
+            format!(
+                "the merged text would not be valid YAML (line {}: {}); nothing was written",
+                e.line + 1,
+                e.message
+            ),
+        )
+    })?;
+    gate::check(
+        parsed.root.as_ref(),
+        new_parsed.root.as_ref(),
+        &t.masked,
+        &nt.masked,
+        &sp.intended,
+    )
+    .map_err(|m| Error::file(path, m))?;
 
     let action = match sp.intended.client {
         gate::ClientChange::Append(_) => Action::Added,
@@ -254,7 +271,8 @@ pub fn merge_with(
             "first-time setup: added the provider's hmac_secret and an RS256 signing key (jwks); if you set them through environment variables or secret files instead, remove them from the file".to_string(),
         );
     }
-    let diff = unified_diff(full, &new_full, path);
+    let shift = if t.bom { '\u{feff}'.len_utf8() } else { 0 };
+    let diff = edits_diff(full, &new_full, &sp.edits, shift, path);
     Ok(MergeOutput {
         bytes: new_full.into_bytes(),
         diff,
@@ -294,6 +312,98 @@ pub(crate) fn parse_text<'a>(path: &Path, full: &'a str) -> Result<(scan::Text<'
         )
     })?;
     Ok((t, parsed))
+}
+
+/// The unified diff of a merge, computed only around its edits (a configuration can be
+/// megabytes long; the edits are a few lines). `shift` is the BOM's length, which edit offsets
+/// do not include.
+fn edits_diff(old: &str, new: &str, edits: &[splice::Edit], shift: usize, path: &Path) -> String {
+    const CONTEXT: usize = 3;
+    let name = path.display().to_string();
+    let mut sorted: Vec<&splice::Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.start, e.end));
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(old.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |b: usize| match line_starts.binary_search(&b) {
+        Ok(l) => l,
+        Err(l) => l - 1,
+    };
+    let n_lines = line_starts.len();
+    let start_of = |l: usize| {
+        line_starts
+            .get(l)
+            .copied()
+            .unwrap_or(old.len())
+            .min(old.len())
+    };
+    // Windows of whole old lines around each edit, merged when they touch.
+    let mut windows: Vec<(usize, usize, Vec<&splice::Edit>)> = Vec::new();
+    for e in sorted {
+        let first = line_of(e.start + shift).saturating_sub(CONTEXT);
+        let last = (line_of((e.end + shift).max(e.start + shift)) + CONTEXT + 1).min(n_lines);
+        match windows.last_mut() {
+            Some(w) if first <= w.1 => {
+                w.1 = w.1.max(last);
+                w.2.push(e);
+            }
+            _ => windows.push((first, last, vec![e])),
+        }
+    }
+    let mut out = format!("--- {name}\n+++ {name}\n");
+    let mut delta: isize = 0; // new line number minus old line number before the window
+    for (first, last, es) in windows {
+        let (a, b) = (start_of(first), start_of(last));
+        let mut seg_new = String::new();
+        let mut at = a;
+        for e in &es {
+            seg_new.push_str(&old[at..e.start + shift]);
+            seg_new.push_str(&e.text);
+            at = e.end + shift;
+        }
+        seg_new.push_str(&old[at..b]);
+        let seg_old = &old[a..b];
+        let d = similar::TextDiff::from_lines(seg_old, seg_new.as_str());
+        for group in d.grouped_ops(CONTEXT) {
+            let (Some(f), Some(l)) = (group.first(), group.last()) else {
+                continue;
+            };
+            let (os, oe) = (f.old_range().start, l.old_range().end);
+            let (ns, ne) = (f.new_range().start, l.new_range().end);
+            let o0 = first + os;
+            let n0 = (first as isize + delta) as usize + ns;
+            let hdr = |start: usize, len: usize| {
+                if len == 0 {
+                    format!("{start},0")
+                } else {
+                    format!("{},{len}", start + 1)
+                }
+            };
+            out.push_str(&format!(
+                "@@ -{} +{} @@\n",
+                hdr(o0, oe - os),
+                hdr(n0, ne - ns)
+            ));
+            for op in &group {
+                for c in d.iter_changes(op) {
+                    let sign = match c.tag() {
+                        similar::ChangeTag::Equal => ' ',
+                        similar::ChangeTag::Delete => '-',
+                        similar::ChangeTag::Insert => '+',
+                    };
+                    out.push(sign);
+                    out.push_str(c.value());
+                    if c.missing_newline() {
+                        out.push_str("\n\\ No newline at end of file\n");
+                    }
+                }
+            }
+        }
+        let added = seg_new.matches('\n').count() as isize - seg_old.matches('\n').count() as isize;
+        delta += added;
+    }
+    let _ = new;
+    out
 }
 
 /// A unified diff of two texts, labelled with the path.

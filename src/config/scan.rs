@@ -30,6 +30,8 @@ pub struct Node {
     pub end: Pos,
     /// Whether it carries an anchor (`&name`).
     pub anchored: bool,
+    /// The parser's id of its anchor (0: none).
+    pub anchor: usize,
 }
 
 /// The kinds of nodes.
@@ -41,8 +43,8 @@ pub enum Kind {
     Seq(Vec<Node>, bool),
     /// A mapping; `true` when written in flow style (`{...}`).
     Map(Vec<(Node, Node)>, bool),
-    /// An alias (`*name`).
-    Alias,
+    /// An alias (`*name`), with the id of the anchor it refers to.
+    Alias(usize),
 }
 
 impl Node {
@@ -94,7 +96,7 @@ impl Node {
             Kind::Scalar(..) => "a scalar",
             Kind::Seq(..) => "a list",
             Kind::Map(..) => "a mapping",
-            Kind::Alias => "an alias",
+            Kind::Alias(_) => "an alias",
         }
     }
 }
@@ -445,13 +447,15 @@ fn build<'i>(
                 start,
                 end,
                 anchored: anchor != 0,
+                anchor,
             })
         }
-        Event::Alias(_) => Ok(Node {
-            kind: Kind::Alias,
+        Event::Alias(id) => Ok(Node {
+            kind: Kind::Alias(id),
             start,
             end: b.pos(&span.end),
             anchored: false,
+            anchor: 0,
         }),
         Event::SequenceStart(anchor, _) => {
             let flow = b.text.masked.as_bytes().get(start.byte) == Some(&b'[');
@@ -469,6 +473,7 @@ fn build<'i>(
                         start,
                         end,
                         anchored: anchor != 0,
+                        anchor,
                     });
                 }
                 items.push(build(b, ev, sp, next)?);
@@ -493,6 +498,7 @@ fn build<'i>(
                         start,
                         end,
                         anchored: anchor != 0,
+                        anchor,
                     });
                 }
                 let k = build(b, ev, sp, next)?;

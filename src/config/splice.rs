@@ -329,7 +329,7 @@ impl<'a> Ctx<'_, 'a, '_> {
                 ),
                 Some(v.start.line),
             ),
-            Kind::Alias => shape(
+            Kind::Alias(_) => shape(
                 format!("{path} is an alias (*name); merge into its anchor by hand"),
                 Some(v.start.line),
             ),
@@ -474,7 +474,7 @@ impl<'a> Ctx<'_, 'a, '_> {
                         Some(seq.start.line),
                     );
                 }
-                Kind::Alias => {
+                Kind::Alias(_) => {
                     return shape(
                         "identity_providers.oidc.clients is an alias (*name); merge into its anchor by hand",
                         Some(seq.start.line),
