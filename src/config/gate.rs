@@ -1,7 +1,7 @@
 //! The check before any write: the new text is parsed again and must mean exactly the old
 //! document plus the intended change (scalars, their plain-or-quoted reading, collections,
 //! anchors and aliases; not layout). A second, independent parser (libyaml's, through
-//! serde_yaml) must also accept the new text whenever it accepts the old one.
+//! serde_yaml) must also accept each inserted block on its own.
 
 use super::scan::{Kind, Node};
 use saphyr_parser::ScalarStyle;
@@ -333,13 +333,12 @@ fn diff(a: &Sem<'_>, b: &Sem<'_>, path: &str) -> Option<String> {
 }
 
 /// Checks the new document against the old one plus the change. `old` and `new` are the
-/// positional parses of the masked texts; `new_masked` is also read by a second, independent
-/// parser (libyaml's), which must accept it whenever it accepts the old text.
+/// positional parses of the old and new texts; each `inserted` block of lines is also read on
+/// its own by a second, independent parser (libyaml's), which must accept it.
 pub fn check(
     old: Option<&Node>,
     new: Option<&Node>,
-    old_masked: &str,
-    new_masked: &str,
+    inserted: &[&str],
     change: &Intended,
 ) -> Result<(), String> {
     let want = expected_sem(old, change)?;
@@ -349,14 +348,29 @@ pub fn check(
             "the merged text would not read back as the old configuration plus the new client ({d}); nothing was written"
         ));
     }
-    if let Err(e) = validates(new_masked)
-        && validates(old_masked).is_ok()
-    {
-        return Err(format!(
-            "the merged text would not be valid YAML ({e}); nothing was written"
-        ));
+    for block in inserted {
+        if let Err(e) = validates(&dedent(block)) {
+            return Err(format!(
+                "the inserted text would not be valid YAML for libyaml ({e}); nothing was written"
+            ));
+        }
     }
     Ok(())
+}
+
+/// A block of inserted lines moved left to column 0, so it parses on its own.
+fn dedent(block: &str) -> String {
+    let min = block
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    block
+        .lines()
+        .map(|l| l.get(min..).unwrap_or("").trim_end_matches('\r'))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Whether libyaml (through serde_yaml) reads the text's first document.
@@ -380,7 +394,22 @@ mod tests {
     }
 
     fn run(old: &str, new: &str, change: &Intended) -> Result<(), String> {
-        check(root(old).as_ref(), root(new).as_ref(), old, new, change)
+        check(root(old).as_ref(), root(new).as_ref(), &[], change)
+    }
+
+    #[test]
+    fn inserted_blocks_are_read_by_libyaml_too() {
+        let new = format!("{OLD}      - client_id: 'new'\n        public: true\n");
+        let good = "      - client_id: 'new'\n        public: true\n";
+        let o = root(OLD);
+        let n = root(&new);
+        assert_eq!(check(o.as_ref(), n.as_ref(), &[good], &append()), Ok(()));
+        let bad = "      - client_id: 'new\n";
+        assert!(
+            check(o.as_ref(), n.as_ref(), &[bad], &append())
+                .unwrap_err()
+                .contains("libyaml")
+        );
     }
 
     fn append() -> Intended {

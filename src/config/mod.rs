@@ -251,11 +251,16 @@ pub fn merge_with(
             ),
         )
     })?;
+    let inserted: Vec<&str> = sp
+        .edits
+        .iter()
+        .filter(|e| !e.text.trim().is_empty())
+        .map(|e| e.text.as_str())
+        .collect();
     gate::check(
         parsed.root.as_ref(),
         new_parsed.root.as_ref(),
-        &t.masked,
-        &nt.masked,
+        &inserted,
         &sp.intended,
     )
     .map_err(|m| Error::file(path, m))?;
