@@ -38,8 +38,8 @@ def main():
         sys.exit(f"no files in {ROOT}: run 'cargo bench --bench merge' first")
     for path in files:
         text = path.read_text()
-        runs = 5 if len(text) < 2_000_000 else 3
-        cload = median_ms(lambda: yaml.load(text, Loader=yaml.CLoader), runs)
+        small = len(text) < 2_000_000
+        cload = median_ms(lambda: yaml.load(text, Loader=yaml.CLoader), 5 if small else 3)
 
         def roundtrip():
             y = YAML()
@@ -48,7 +48,7 @@ def main():
             out = io.StringIO()
             y.dump(data, out)
 
-        ruamel = median_ms(roundtrip, runs)
+        ruamel = median_ms(roundtrip, 3 if small else 1)
         print(f"{path.name}: {len(text) / 1e6:.2f} MB  PyYAML CLoader parse {cload:.1f} ms  ruamel.yaml round trip {ruamel:.1f} ms")
 
 

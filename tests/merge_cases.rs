@@ -316,6 +316,21 @@ fn rotate_changes_one_line_and_replace_only_the_item() {
 }
 
 #[test]
+fn rotate_without_that_client_is_refused() {
+    let (old, doc) = fixture("flush.yml");
+    let e = support::merge(&doc, &memos(), OnDuplicate::Rotate)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("no client 'memos'") && e.contains("--rotate"),
+        "{e}"
+    );
+    // --replace of a client that is not there adds it.
+    let out = support::merge(&doc, &memos(), OnDuplicate::Replace).unwrap();
+    check_added(&old, &out, &memos()).unwrap();
+}
+
+#[test]
 fn bad_inputs_give_one_line_naming_the_file() {
     let cases: &[(&str, &[u8], &str)] = &[
         ("list.yml", b"- a\n- b\n", "not a mapping"),

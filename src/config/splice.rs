@@ -96,6 +96,15 @@ pub fn splice(
         warnings: Vec::new(),
     };
     cx.run(on_dup)?;
+    if on_dup == OnDuplicate::Rotate && !matches!(cx.intended.client, ClientChange::SetSecret(..)) {
+        return Err(Refusal::Shape(
+            format!(
+                "there is no client '{}' whose secret --rotate could change; leave out --rotate to add it",
+                plan.client.client_id
+            ),
+            None,
+        ));
+    }
     let first_time_setup = cx.intended.hmac_secret.is_some() || cx.intended.jwks.is_some();
     Ok(Splice {
         edits: cx.edits,
