@@ -665,3 +665,68 @@ fn walk_style(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn root(t: &Text<'_>) -> Node {
+        scan(t).unwrap().root.unwrap()
+    }
+
+    #[test]
+    fn ends_of_scalars_and_flow_collections() {
+        let src =
+            "a: 'q'  # c\nb: [1, 2]  # d\nc: |\n  x\n  y\n\n# after\nd: |+\n  k\n\n\ne: \"w\"\n";
+        let t = Text::new(src);
+        let r = root(&t);
+        let end = |k: &str| r.get(k).unwrap().1.end;
+        assert_eq!(&src[..end("a").byte], "a: 'q'");
+        assert_eq!(&src[end("b").byte - 6..end("b").byte], "[1, 2]");
+        // The literal ends on its last content line, not at the next key.
+        assert_eq!(end("c").line, 4);
+        // Keep chomping: the trailing blank lines are part of the value.
+        assert_eq!(end("d").line, 10);
+        assert_eq!(end("e").col, 6);
+    }
+
+    #[test]
+    fn templates_are_masked_with_the_same_length() {
+        let src = "a: {{ env \"X\" }}\nb: '{{ secret \"/s\" }}'\n";
+        let t = Text::new(src);
+        assert_eq!(t.masked.len(), src.len());
+        assert_eq!(t.templates.len(), 2);
+        let r = root(&t);
+        assert_eq!(r.get("a").unwrap().1.scalar(), Some("xxxxxxxxxxxxx"));
+        assert!(t.in_template(r.get("b").unwrap().1.start.byte + 1));
+    }
+
+    #[test]
+    fn dashes_style_and_markers() {
+        let src = "---\nk:\n    l:\n    -   a: 1\n...\n";
+        let t = Text::new(src);
+        let s = scan(&t).unwrap();
+        assert_eq!(s.doc_end_line, Some(4));
+        let r = s.root.unwrap();
+        let l = &r.get("k").unwrap().1.get("l").unwrap().1;
+        let Kind::Seq(items, false) = &l.kind else {
+            panic!()
+        };
+        let dash = dash_before(&t, items[0].start).unwrap();
+        assert_eq!((dash.line, dash.col), (3, 4));
+        let style = style_of(&t, Some(&r));
+        assert_eq!(style.indent, 4);
+        assert!(!style.seq_indent);
+    }
+
+    #[test]
+    fn closing_bracket_at_key_indentation_is_accepted() {
+        let src = "a:\n  b: [\n    1,\n  ]\n  c: 2\n";
+        let t = Text::new(src);
+        let r = root(&t);
+        assert_eq!(
+            r.get("a").unwrap().1.get("c").unwrap().1.scalar(),
+            Some("2")
+        );
+    }
+}
