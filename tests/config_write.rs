@@ -169,3 +169,30 @@ fn a_real_first_time_setup_has_a_2048_bit_key() {
         .sum();
     assert!(b64 >= 1500, "{b64}");
 }
+
+#[test]
+fn a_pending_digest_merges_as_a_preview_but_is_never_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("configuration.yml");
+    std::fs::write(&path, CONFIG).unwrap();
+    let doc = config::load(&path).unwrap();
+    let pending = oidc_wizard::plan::plan_for(
+        "memos",
+        None,
+        &oidc_wizard::plan::Request {
+            domain: "example.com".into(),
+            ..Default::default()
+        },
+        oidc_wizard::plan::SecretState::Pending("plain".into()),
+    )
+    .unwrap();
+    let out = merge(&doc, &pending, OnDuplicate::Refuse).unwrap();
+    assert!(out.pending_digest);
+    assert!(
+        out.diff
+            .contains("client_secret: '(computing the digest...)'")
+    );
+    let e = config::write(&doc, &out).unwrap_err().to_string();
+    assert!(e.contains("still being computed"), "{e}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
+}

@@ -124,6 +124,9 @@ pub struct MergeOutput {
     pub action: Action,
     /// Whether a claims policy was added.
     pub claims_policy_added: bool,
+    /// Whether the client's digest was still being computed: the text is a preview with a
+    /// placeholder, and [`write`] refuses it.
+    pub pending_digest: bool,
 }
 
 /// Where the file and its backup are after a write.
@@ -220,11 +223,7 @@ pub fn merge_with(
 ) -> Result<MergeOutput> {
     let path = &doc.path;
     let full = doc.text()?;
-    if plan.client.client_secret.as_deref() == Some("") {
-        return Err(Error::input(
-            "the client secret's digest is not computed yet",
-        ));
-    }
+    let pending_digest = plan.client.client_secret.as_deref() == Some("");
     let (t, parsed) = parse_text(path, full)?;
     let sp = splice::splice(&t, &parsed, plan, on_dup, keys).map_err(|r| match r {
         splice::Refusal::Duplicate(id) => Error::DuplicateClient {
@@ -285,6 +284,7 @@ pub fn merge_with(
         warnings,
         action,
         claims_policy_added: sp.intended.claims_policy.is_some(),
+        pending_digest,
     })
 }
 

@@ -63,6 +63,21 @@ fn pad(n: usize) -> String {
     " ".repeat(n)
 }
 
+/// What the rendered client item means: the client, with the placeholder the renderer writes
+/// while the secret's digest is still being computed.
+fn client_json(plan: &Plan) -> Value {
+    let mut v = render::client_value(&plan.client);
+    if plan.client.client_secret.as_deref() == Some("")
+        && let Some(o) = v.as_object_mut()
+    {
+        o.insert("client_secret".into(), Value::String(PENDING_DIGEST.into()));
+    }
+    v
+}
+
+/// The text the renderer puts where a digest that is still being computed goes.
+pub const PENDING_DIGEST: &str = "(computing the digest...)";
+
 /// The id of a client item (`client_id`, or the pre-4.38 `id`).
 pub fn client_id_of(item: &Node) -> Option<&str> {
     item.get("client_id")
@@ -91,7 +106,7 @@ pub fn splice(
             hmac_secret: None,
             jwks: None,
             claims_policy: None,
-            client: ClientChange::Append(render::client_value(&plan.client)),
+            client: ClientChange::Append(client_json(plan)),
         },
         warnings: Vec::new(),
     };
@@ -696,6 +711,12 @@ impl<'a> Ctx<'_, 'a, '_> {
 
     fn rotate(&mut self, index: usize, item: &Node) -> Result<(), Refusal> {
         let id = &self.plan.client.client_id;
+        if self.plan.client.client_secret.as_deref() == Some("") {
+            return shape(
+                "the new secret's digest is still being computed; rotate once it is ready",
+                None,
+            );
+        }
         let Some(digest) = self
             .plan
             .client
@@ -777,8 +798,7 @@ impl<'a> Ctx<'_, 'a, '_> {
             text.truncate(text.len() - self.eol().len());
         }
         self.edits.push(Edit { start, end, text });
-        self.intended.client =
-            ClientChange::Replace(index, render::client_value(&self.plan.client));
+        self.intended.client = ClientChange::Replace(index, client_json(self.plan));
         Ok(())
     }
 }

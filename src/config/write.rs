@@ -18,6 +18,11 @@ pub fn write(doc: &Document, out: &MergeOutput) -> Result<Written> {
 /// [`write`] with the time used for the backup's name.
 pub fn write_at(doc: &Document, out: &MergeOutput, now: SystemTime) -> Result<Written> {
     let path = &doc.path;
+    if out.pending_digest {
+        return Err(Error::input(
+            "the client secret's digest is still being computed; merge again once it is ready",
+        ));
+    }
     let fail = |what: &str, e: std::io::Error| Error::file(path, io_message(&e, what));
     let mut file = OpenOptions::new()
         .read(true)
