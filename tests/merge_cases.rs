@@ -344,6 +344,17 @@ fn bad_inputs_give_one_line_naming_the_file() {
             "clients is a mapping, expected a list",
         ),
         ("dup.yml", b"identity_providers: {}\nidentity_providers: {}\n", "more than once"),
+        // Found by fuzzing: a tag makes an empty-looking value a string.
+        (
+            "tagged.yml",
+            b"identity_providers:\n  oidc:\n    hmac_secret: x\n    jwks: [{key: k}]\n    clients:\n      # c\n     !  # d\n",
+            "clients is a scalar",
+        ),
+        (
+            "null_below.yml",
+            b"identity_providers:\n  oidc:\n    hmac_secret: x\n    jwks: [{key: k}]\n    clients:\n      ~\n",
+            "line 6: an empty value written on a line of its own",
+        ),
     ];
     for (name, bytes, needle) in cases {
         let doc = Document::from_bytes(*name, bytes.to_vec());

@@ -52,6 +52,7 @@ enum Sem<'a> {
     Map(Vec<(Sem<'a>, Sem<'a>)>),
     Alias(usize),
     Anchored(usize, Box<Sem<'a>>),
+    Tagged(&'a str, Box<Sem<'a>>),
 }
 
 fn sem(n: &Node) -> Sem<'_> {
@@ -68,6 +69,10 @@ fn sem(n: &Node) -> Sem<'_> {
         Kind::Seq(items, _) => Sem::Seq(items.iter().map(sem).collect()),
         Kind::Map(entries, _) => Sem::Map(entries.iter().map(|(k, v)| (sem(k), sem(v))).collect()),
         Kind::Alias(id) => Sem::Alias(*id),
+    };
+    let s = match &n.tag {
+        Some(t) => Sem::Tagged(t.as_str(), Box::new(s)),
+        None => s,
     };
     if n.anchor != 0 {
         Sem::Anchored(n.anchor, Box::new(s))
@@ -199,7 +204,7 @@ fn path_anchors(doc: &Sem<'_>, out: &mut Vec<usize>) {
 fn uses_alias(s: &Sem<'_>, ids: &[usize]) -> bool {
     match s {
         Sem::Alias(id) => ids.contains(id),
-        Sem::Anchored(_, inner) => uses_alias(inner, ids),
+        Sem::Anchored(_, inner) | Sem::Tagged(_, inner) => uses_alias(inner, ids),
         Sem::Seq(items) => items.iter().any(|i| uses_alias(i, ids)),
         Sem::Map(entries) => entries
             .iter()
@@ -270,6 +275,13 @@ fn diff(a: &Sem<'_>, b: &Sem<'_>, path: &str) -> Option<String> {
         }
         (Sem::Alias(x), Sem::Alias(y)) => (x != y).then(|| format!("{} would change", here())),
         (Sem::Anchored(x, a), Sem::Anchored(y, b)) => {
+            if x != y {
+                Some(format!("{} would change", here()))
+            } else {
+                diff(a, b, path)
+            }
+        }
+        (Sem::Tagged(x, a), Sem::Tagged(y, b)) => {
             if x != y {
                 Some(format!("{} would change", here()))
             } else {

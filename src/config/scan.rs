@@ -32,6 +32,8 @@ pub struct Node {
     pub anchored: bool,
     /// The parser's id of its anchor (0: none).
     pub anchor: usize,
+    /// Its explicit tag (`!!str`, `!`, ...), handle and suffix.
+    pub tag: Option<String>,
 }
 
 /// The kinds of nodes.
@@ -58,11 +60,15 @@ impl Node {
 
     /// Whether this is an empty value: `key:` with nothing, `~` or `null`.
     pub fn is_null(&self) -> bool {
-        matches!(&self.kind, Kind::Scalar(s, ScalarStyle::Plain) if s.is_empty() || s == "~" || s == "null" || s == "Null" || s == "NULL")
+        self.tag.is_none()
+            && matches!(&self.kind, Kind::Scalar(s, ScalarStyle::Plain) if s.is_empty() || s == "~" || s == "null" || s == "Null" || s == "NULL")
     }
 
     /// Whether this is an empty flow collection (`[]` or `{}`).
     pub fn is_empty_flow(&self) -> bool {
+        if self.tag.is_some() {
+            return false;
+        }
         match &self.kind {
             Kind::Seq(items, true) => items.is_empty(),
             Kind::Map(entries, true) => entries.is_empty(),
@@ -425,7 +431,7 @@ fn build<'i>(
         line: start.line,
     };
     match ev {
-        Event::Scalar(v, style, anchor, _) => {
+        Event::Scalar(v, style, anchor, tag) => {
             let mut end = b.pos(&span.end);
             match style {
                 ScalarStyle::Literal | ScalarStyle::Folded => {
@@ -448,6 +454,7 @@ fn build<'i>(
                 end,
                 anchored: anchor != 0,
                 anchor,
+                tag: tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix)),
             })
         }
         Event::Alias(id) => Ok(Node {
@@ -456,8 +463,9 @@ fn build<'i>(
             end: b.pos(&span.end),
             anchored: false,
             anchor: 0,
+            tag: None,
         }),
-        Event::SequenceStart(anchor, _) => {
+        Event::SequenceStart(anchor, tag) => {
             let flow = b.text.masked.as_bytes().get(start.byte) == Some(&b'[');
             let mut items = Vec::new();
             loop {
@@ -474,12 +482,13 @@ fn build<'i>(
                         end,
                         anchored: anchor != 0,
                         anchor,
+                        tag: tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix)),
                     });
                 }
                 items.push(build(b, ev, sp, next)?);
             }
         }
-        Event::MappingStart(anchor, _) => {
+        Event::MappingStart(anchor, tag) => {
             let flow = b.text.masked.as_bytes().get(start.byte) == Some(&b'{');
             let mut entries = Vec::new();
             loop {
@@ -499,6 +508,7 @@ fn build<'i>(
                         end,
                         anchored: anchor != 0,
                         anchor,
+                        tag: tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix)),
                     });
                 }
                 let k = build(b, ev, sp, next)?;

@@ -241,9 +241,15 @@ impl<'a> Ctx<'_, 'a, '_> {
 
     /// Removes an empty value (`~`, `null`, `[]`, `{}`) and the spaces before it, keeping the
     /// key and any comment after it.
-    fn clear_empty_value(&mut self, v: &Node) {
+    fn clear_empty_value(&mut self, k: &Node, v: &Node) -> Result<(), Refusal> {
         if v.start.byte >= v.end.byte {
-            return;
+            return Ok(());
+        }
+        if v.start.line != k.end.line {
+            return shape(
+                "an empty value written on a line of its own; put it on the key's line or remove it",
+                Some(v.start.line),
+            );
         }
         let b = self.t.text.as_bytes();
         let mut s = v.start.byte;
@@ -255,6 +261,7 @@ impl<'a> Ctx<'_, 'a, '_> {
             end: v.end.byte,
             text: String::new(),
         });
+        Ok(())
     }
 
     fn run(&mut self, on_dup: OnDuplicate) -> Result<(), Refusal> {
@@ -293,7 +300,7 @@ impl<'a> Ctx<'_, 'a, '_> {
                 let col = k.start.col + self.style.indent;
                 let mut lines = vec![];
                 self.oidc_block(col, &mut lines)?;
-                self.clear_empty_value(v);
+                self.clear_empty_value(k, v)?;
                 let last = self.last_line_of(k, k.start.col + 1);
                 self.insert_after_line(last, &lines);
                 Ok(())
@@ -383,7 +390,7 @@ impl<'a> Ctx<'_, 'a, '_> {
             Slot::Empty(k, v) => {
                 let mut lines = vec![];
                 self.oidc_body(k.start.col + self.style.indent, &mut lines, true, true)?;
-                self.clear_empty_value(v);
+                self.clear_empty_value(k, v)?;
                 let last = self.last_line_of(k, k.start.col + 1);
                 self.insert_after_line(last, &lines);
                 Ok(())
@@ -579,7 +586,7 @@ impl<'a> Ctx<'_, 'a, '_> {
                         self.style,
                         None,
                     );
-                    self.clear_empty_value(v);
+                    self.clear_empty_value(k, v)?;
                     let last = self.last_line_of(k, k.start.col + 1);
                     self.insert_after_line(last, &lines);
                     self.intended.claims_policy = Some((cp.name.clone(), value));
@@ -654,7 +661,7 @@ impl<'a> Ctx<'_, 'a, '_> {
                     dash,
                     self.style,
                 ));
-                self.clear_empty_value(v);
+                self.clear_empty_value(k, v)?;
                 let last = self.last_line_of(k, k.start.col + 1);
                 self.insert_after_line(last, &lines);
             }
