@@ -40,9 +40,14 @@ pub fn request_of(args: &AddArgs) -> Result<Request> {
 
 /// Builds the Authelia plan for the flags, with a fresh secret and its digest.
 pub fn build_plan(args: &AddArgs) -> Result<Plan> {
+    build_plan_for(args, request_of(args)?)
+}
+
+/// [`build_plan`] for a request already taken from the flags (and possibly completed from a
+/// configuration file's defaults).
+pub fn build_plan_for(args: &AddArgs, req: Request) -> Result<Plan> {
     let entry = catalog::find(&args.app)?;
     let setup = catalog::setup_of(entry, args.variant.as_deref())?;
-    let req = request_of(args)?;
     let resolved = resolve(entry, &setup, &req)?;
     let charset: secret::Charset = args.charset.parse()?;
     let secret = if needs_secret(&setup) {
@@ -90,6 +95,7 @@ pub fn plan_json(plan: &Plan) -> Map<String, Value> {
     }
 }
 
+/// Runs `oidc-wizard add`: print the plan, merge it into a configuration, or make a blueprint.
 pub fn run(args: AddArgs, config: Option<PathBuf>) -> Result<u8> {
     if args.provider == ProviderChoice::Authentik {
         return crate::provider::authentik::add_command(&args);

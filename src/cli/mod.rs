@@ -3,7 +3,7 @@
 //! Handlers are thin: they parse, call the core and print. Subcommand, flag and JSON key names
 //! are a contract with scripts; see README.md.
 
-mod add;
+pub mod add;
 mod basic;
 
 pub use add::request_of;

@@ -1,12 +1,37 @@
 //! The user's `configuration.yml`: merge a client in without touching any other byte, check the
-//! clients that are there, write safely. (Being built: issue 3.)
+//! clients that are there, write safely.
 //!
-//! The API the CLI and the wizard use:
-//! [`load`] -> [`merge`] (a [`MergeOutput`] with the new text and its diff) -> [`write`].
+//! The API the CLI and the wizard use: [`load`] -> [`merge`] (a [`MergeOutput`] with the new
+//! text and its diff) -> [`write`].
+//!
+//! How a merge works, never round-tripping the document through a serializer:
+//! * [`scan`]: template expressions (`{{ ... }}`) are masked with same-length filler so the text
+//!   parses; a YAML parser that reports positions gives the tree of the first document;
+//! * [`splice`]: byte edits insert the new lines (in the file's indent, dash style and line
+//!   endings) after the last client, or create `clients:`, `oidc:`, `identity_providers:` where
+//!   they are missing, plus the provider's keys the first time and a claims policy if needed;
+//! * [`gate`]: a second parser reads old and new; the new document must equal the old one plus
+//!   exactly the intended change, or nothing is written;
+//! * [`write`](mod@write): lock, unchanged-since-read check, backup, in-place write, fsync,
+//!   read back.
+//!
+//! Every byte outside the inserted block stays as it was, with two exceptions: an empty
+//! `clients: []` (or `~`, or bare `clients:`) loses its empty value as the block goes under it,
+//! and a file whose last line lacks a newline gets one before the insertion.
 
-use crate::cli::AddArgs;
+pub mod check;
+mod command;
+pub mod gate;
+pub mod scan;
+pub mod splice;
+pub mod write;
+
+pub use command::{add_command, check_command};
+pub use write::write;
+
 use crate::error::{Error, Result};
 use crate::plan::Plan;
+use crate::provider::authelia::{self, ProviderKeys};
 use std::path::{Path, PathBuf};
 
 /// What to do when the configuration already has a client with the same id.
@@ -30,6 +55,28 @@ pub struct Document {
     pub bytes: Vec<u8>,
 }
 
+impl Document {
+    /// A document from bytes (not read from disk; `path` is used in messages).
+    pub fn from_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Document {
+        Document {
+            path: path.into(),
+            bytes,
+        }
+    }
+
+    /// The content as text, or a one-line error naming the file and line.
+    pub fn text(&self) -> Result<&str> {
+        std::str::from_utf8(&self.bytes).map_err(|e| {
+            let at = e.valid_up_to();
+            let line = self.bytes[..at].iter().filter(|b| **b == b'\n').count() + 1;
+            Error::file(
+                &self.path,
+                format!("line {line}: not UTF-8 text (a configuration file must be UTF-8)"),
+            )
+        })
+    }
+}
+
 /// Defaults a configuration offers (from `session.cookies`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionDefaults {
@@ -37,6 +84,29 @@ pub struct SessionDefaults {
     pub domain: Option<String>,
     /// `session.cookies[].authelia_url`.
     pub authelia_url: Option<String>,
+}
+
+/// What the merge did to the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Action {
+    /// A new client was added.
+    #[default]
+    Added,
+    /// An existing client's secret was changed.
+    Rotated,
+    /// An existing client was replaced.
+    Replaced,
+}
+
+impl Action {
+    /// A word for messages and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Added => "added",
+            Action::Rotated => "rotated",
+            Action::Replaced => "replaced",
+        }
+    }
 }
 
 /// The result of a merge, not yet written.
@@ -50,6 +120,13 @@ pub struct MergeOutput {
     pub first_time_setup: bool,
     /// Warnings to show (deprecated keys, first-time setup, ...).
     pub warnings: Vec<String>,
+    /// What happened to the client.
+    pub action: Action,
+    /// Whether a claims policy was added.
+    pub claims_policy_added: bool,
+    /// Whether the client's digest was still being computed: the text is a preview with a
+    /// placeholder, and [`write`] refuses it.
+    pub pending_digest: bool,
 }
 
 /// Where the file and its backup are after a write.
@@ -61,38 +138,285 @@ pub struct Written {
     pub backup_path: PathBuf,
 }
 
-/// Reads a configuration file.
+/// Reads a configuration file. A missing path, a directory or a file that is not UTF-8 text is
+/// an error naming the file.
 pub fn load(path: &Path) -> Result<Document> {
-    Err(Error::file(
-        path,
-        "reading configurations is not available yet",
-    ))
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::file(path, io_message(&e, "cannot read it")))?;
+    if meta.is_dir() {
+        return Err(Error::file(
+            path,
+            "is a directory, not a configuration file",
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::file(path, io_message(&e, "cannot read it")))?;
+    let doc = Document {
+        path: path.to_path_buf(),
+        bytes,
+    };
+    doc.text()?;
+    Ok(doc)
 }
 
-/// What the configuration offers as defaults for the domain and Authelia URL.
-pub fn session_defaults(_doc: &Document) -> SessionDefaults {
-    SessionDefaults::default()
+/// A short reason for an I/O error.
+pub(crate) fn io_message(e: &std::io::Error, what: &str) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "no such file".to_string(),
+        K::PermissionDenied => format!("{what}: permission denied"),
+        _ => format!("{what}: {e}"),
+    }
 }
 
-/// Merges the plan's client into the document.
-pub fn merge(doc: &Document, _plan: &Plan, _on_dup: OnDuplicate) -> Result<MergeOutput> {
-    Err(Error::file(&doc.path, "merging is not available yet"))
+/// What the configuration offers as defaults for the domain and Authelia URL: the first
+/// `session.cookies` entry's `domain` and `authelia_url` (values that come from template
+/// expressions are skipped).
+pub fn session_defaults(doc: &Document) -> SessionDefaults {
+    let Ok(text) = doc.text() else {
+        return SessionDefaults::default();
+    };
+    let t = scan::Text::new(text);
+    let Ok(v) = gate::parse_first(&t.masked) else {
+        return SessionDefaults::default();
+    };
+    let real = |s: Option<&serde_yaml::Value>| {
+        s.and_then(|x| x.as_str())
+            .map(str::trim)
+            .filter(|x| !x.is_empty() && !x.bytes().all(|b| b == scan::MASK) && !x.contains("${"))
+            .map(str::to_string)
+    };
+    let session = v.get("session");
+    let mut out = SessionDefaults::default();
+    if let Some(cookies) = session
+        .and_then(|s| s.get("cookies"))
+        .and_then(|c| c.as_sequence())
+    {
+        for c in cookies {
+            if out.domain.is_none() {
+                out.domain = real(c.get("domain"));
+            }
+            if out.authelia_url.is_none() {
+                out.authelia_url = real(c.get("authelia_url"));
+            }
+        }
+    }
+    if out.domain.is_none() {
+        out.domain = real(session.and_then(|s| s.get("domain")));
+    }
+    out
 }
 
-/// Writes a merge safely (lock, unchanged check, backup, in-place write, fsync, read back).
-pub fn write(doc: &Document, _out: &MergeOutput) -> Result<Written> {
-    Err(Error::file(&doc.path, "writing is not available yet"))
+/// Merges the plan's client into the document. The first time (no `hmac_secret` / `jwks`), the
+/// provider's keys are generated.
+pub fn merge(doc: &Document, plan: &Plan, on_dup: OnDuplicate) -> Result<MergeOutput> {
+    merge_with(doc, plan, on_dup, &mut authelia::generate_keys)
 }
 
-/// `oidc-wizard add ... --config PATH`.
-pub fn add_command(_args: &AddArgs, path: &Path) -> Result<u8> {
-    Err(Error::file(
-        path,
-        "merging into a configuration is not available yet",
-    ))
+/// [`merge`] with the source of the provider's keys given (tests use a fixed key; generating an
+/// RSA key takes a moment).
+pub fn merge_with(
+    doc: &Document,
+    plan: &Plan,
+    on_dup: OnDuplicate,
+    keys: &mut dyn FnMut() -> Result<ProviderKeys>,
+) -> Result<MergeOutput> {
+    let path = &doc.path;
+    let full = doc.text()?;
+    let pending_digest = plan.client.client_secret.as_deref() == Some("");
+    let (t, parsed) = parse_text(path, full)?;
+    let sp = splice::splice(&t, &parsed, plan, on_dup, keys).map_err(|r| match r {
+        splice::Refusal::Duplicate(id) => Error::DuplicateClient {
+            path: path.clone(),
+            client_id: id,
+        },
+        splice::Refusal::Shape(m, Some(l)) => Error::file(path, format!("line {}: {m}", l + 1)),
+        splice::Refusal::Shape(m, None) => Error::file(path, m),
+    })?;
+    let new_text = splice::apply(t.text, &sp.edits);
+    let mut new_full = String::with_capacity(new_text.len() + 3);
+    if t.bom {
+        new_full.push('\u{feff}');
+    }
+    new_full.push_str(&new_text);
+    let nt = scan::Text::new(&new_full);
+    let new_parsed = scan::scan(&nt).map_err(|e| {
+        Error::file(
+            path,
+            format!(
+                "the merged text would not be valid YAML (line {}: {}); nothing was written",
+                e.line + 1,
+                e.message
+            ),
+        )
+    })?;
+    let inserted: Vec<&str> = sp
+        .edits
+        .iter()
+        .filter(|e| !e.text.trim().is_empty())
+        .map(|e| e.text.as_str())
+        .collect();
+    gate::check(
+        parsed.root.as_ref(),
+        new_parsed.root.as_ref(),
+        &inserted,
+        &sp.intended,
+    )
+    .map_err(|m| Error::file(path, m))?;
+
+    let action = match sp.intended.client {
+        gate::ClientChange::Append(_) => Action::Added,
+        gate::ClientChange::Replace(..) => Action::Replaced,
+        gate::ClientChange::SetSecret(..) => Action::Rotated,
+    };
+    let mut warnings = sp.warnings;
+    if sp.first_time_setup {
+        warnings.push(
+            "first-time setup: added the provider's hmac_secret and an RS256 signing key (jwks); if you set them through environment variables or secret files instead, remove them from the file".to_string(),
+        );
+    }
+    let shift = if t.bom { '\u{feff}'.len_utf8() } else { 0 };
+    let diff = edits_diff(full, &new_full, &sp.edits, shift, path);
+    Ok(MergeOutput {
+        bytes: new_full.into_bytes(),
+        diff,
+        first_time_setup: sp.first_time_setup,
+        warnings,
+        action,
+        claims_policy_added: sp.intended.claims_policy.is_some(),
+        pending_digest,
+    })
 }
 
-/// `oidc-wizard check --config PATH`.
-pub fn check_command(path: &Path, _json: bool) -> Result<u8> {
-    Err(Error::file(path, "check is not available yet"))
+/// Masks template expressions and parses the first document, or says in one line why not.
+pub(crate) fn parse_text<'a>(path: &Path, full: &'a str) -> Result<(scan::Text<'a>, scan::Scan)> {
+    if let Some(l) = scan::jinja_line(full) {
+        return Err(Error::file(
+            path,
+            format!(
+                "line {}: Jinja template syntax ({{% ... %}}); merge into the rendered configuration instead",
+                l + 1
+            ),
+        ));
+    }
+    let t = scan::Text::new(full);
+    let parsed = scan::scan(&t).map_err(|e| {
+        let hint = if t
+            .masked
+            .lines()
+            .nth(e.line)
+            .is_some_and(|l| l.trim_start().contains(": *"))
+        {
+            " (a value starting with '*' must be quoted)"
+        } else {
+            ""
+        };
+        Error::file(
+            path,
+            format!("line {}: not valid YAML: {}{hint}", e.line + 1, e.message),
+        )
+    })?;
+    Ok((t, parsed))
+}
+
+/// The unified diff of a merge, computed only around its edits (a configuration can be
+/// megabytes long; the edits are a few lines). `shift` is the BOM's length, which edit offsets
+/// do not include.
+fn edits_diff(old: &str, new: &str, edits: &[splice::Edit], shift: usize, path: &Path) -> String {
+    const CONTEXT: usize = 3;
+    let name = path.display().to_string();
+    let mut sorted: Vec<&splice::Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.start, e.end));
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(old.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let line_of = |b: usize| match line_starts.binary_search(&b) {
+        Ok(l) => l,
+        Err(l) => l - 1,
+    };
+    let n_lines = line_starts.len();
+    let start_of = |l: usize| {
+        line_starts
+            .get(l)
+            .copied()
+            .unwrap_or(old.len())
+            .min(old.len())
+    };
+    // Windows of whole old lines around each edit, merged when they touch.
+    let mut windows: Vec<(usize, usize, Vec<&splice::Edit>)> = Vec::new();
+    for e in sorted {
+        let first = line_of(e.start + shift).saturating_sub(CONTEXT);
+        let last = (line_of((e.end + shift).max(e.start + shift)) + CONTEXT + 1).min(n_lines);
+        match windows.last_mut() {
+            Some(w) if first <= w.1 => {
+                w.1 = w.1.max(last);
+                w.2.push(e);
+            }
+            _ => windows.push((first, last, vec![e])),
+        }
+    }
+    let mut out = format!("--- {name}\n+++ {name}\n");
+    let mut delta: isize = 0; // new line number minus old line number before the window
+    for (first, last, es) in windows {
+        let (a, b) = (start_of(first), start_of(last));
+        let mut seg_new = String::new();
+        let mut at = a;
+        for e in &es {
+            seg_new.push_str(&old[at..e.start + shift]);
+            seg_new.push_str(&e.text);
+            at = e.end + shift;
+        }
+        seg_new.push_str(&old[at..b]);
+        let seg_old = &old[a..b];
+        let d = similar::TextDiff::from_lines(seg_old, seg_new.as_str());
+        for group in d.grouped_ops(CONTEXT) {
+            let (Some(f), Some(l)) = (group.first(), group.last()) else {
+                continue;
+            };
+            let (os, oe) = (f.old_range().start, l.old_range().end);
+            let (ns, ne) = (f.new_range().start, l.new_range().end);
+            let o0 = first + os;
+            let n0 = (first as isize + delta) as usize + ns;
+            let hdr = |start: usize, len: usize| {
+                if len == 0 {
+                    format!("{start},0")
+                } else {
+                    format!("{},{len}", start + 1)
+                }
+            };
+            out.push_str(&format!(
+                "@@ -{} +{} @@\n",
+                hdr(o0, oe - os),
+                hdr(n0, ne - ns)
+            ));
+            for op in &group {
+                for c in d.iter_changes(op) {
+                    let sign = match c.tag() {
+                        similar::ChangeTag::Equal => ' ',
+                        similar::ChangeTag::Delete => '-',
+                        similar::ChangeTag::Insert => '+',
+                    };
+                    out.push(sign);
+                    out.push_str(c.value());
+                    if c.missing_newline() {
+                        out.push_str("\n\\ No newline at end of file\n");
+                    }
+                }
+            }
+        }
+        let added = seg_new.matches('\n').count() as isize - seg_old.matches('\n').count() as isize;
+        delta += added;
+    }
+    let _ = new;
+    out
+}
+
+/// A unified diff of two texts, labelled with the path.
+pub fn unified_diff(old: &str, new: &str, path: &Path) -> String {
+    let name = path.display().to_string();
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&name, &name)
+        .to_string()
 }

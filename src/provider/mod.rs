@@ -1,3 +1,4 @@
-//! Provider-specific output beyond Authelia's client: authentik blueprints.
+//! Provider-specific work beyond the client: Authelia first-time setup, authentik blueprints.
 
+pub mod authelia;
 pub mod authentik;

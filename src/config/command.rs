@@ -1,0 +1,155 @@
+//! The command-line glue of the configuration subcommands: `add ... --config PATH` (merge, show
+//! the diff, ask or require `--yes`, write) and `check --config PATH`.
+
+use super::{OnDuplicate, check, load, merge, session_defaults, write};
+use crate::cli::AddArgs;
+use crate::cli::add::{build_plan_for, plan_json, request_of};
+use crate::error::{Error, Result};
+use crate::inputs::HttpUrl;
+use crate::{exit, render};
+use serde_json::{Value, json};
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+
+/// The Authelia URL a configuration's session cookie gives for `domain`, if any: used as the
+/// default when `--auth-url` is not given.
+fn auth_url_default(defaults: &super::SessionDefaults, domain: &str) -> Option<String> {
+    let url = defaults.authelia_url.as_deref()?;
+    let parsed = HttpUrl::parse(url, "Authelia URL").ok()?;
+    let host = parsed.authority();
+    let host = host.split(':').next().unwrap_or(&host).to_ascii_lowercase();
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    (host == domain || host.ends_with(&format!(".{domain}"))).then(|| url.to_string())
+}
+
+/// `oidc-wizard add ... --config PATH`.
+pub fn add_command(args: &AddArgs, path: &Path) -> Result<u8> {
+    let doc = load(path)?;
+    let mut req = request_of(args)?;
+    let mut notes = Vec::new();
+    if req.auth_url.as_deref().is_none_or(|u| u.trim().is_empty())
+        && let Some(u) = auth_url_default(&session_defaults(&doc), &args.domain)
+    {
+        notes.push(format!(
+            "using the Authelia URL {u} from the configuration's session.cookies"
+        ));
+        req.auth_url = Some(u);
+    }
+    let plan = build_plan_for(args, req)?;
+    let on_dup = if args.rotate {
+        OnDuplicate::Rotate
+    } else if args.replace {
+        OnDuplicate::Replace
+    } else {
+        OnDuplicate::Refuse
+    };
+    let out = merge(&doc, &plan, on_dup)?;
+
+    let mut written = None;
+    if !args.dry_run {
+        if !args.yes {
+            if !std::io::stdin().is_terminal() {
+                return Err(Error::file(
+                    path,
+                    "not written: stdin is not a terminal, so there is no one to confirm; pass --yes to write (or --dry-run to see the diff)",
+                ));
+            }
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "{}", out.diff);
+            for w in &out.warnings {
+                let _ = writeln!(err, "warning: {w}");
+            }
+            let _ = write!(err, "Write these changes to {}? [y/N] ", path.display());
+            let _ = err.flush();
+            let mut answer = String::new();
+            std::io::stdin().lock().read_line(&mut answer)?;
+            if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES") {
+                let _ = writeln!(
+                    err,
+                    "oidc-wizard: nothing was written to {}",
+                    path.display()
+                );
+                return Ok(exit::ERROR);
+            }
+        }
+        written = Some(write(&doc, &out)?);
+    }
+
+    if args.json {
+        let mut m = plan_json(&plan);
+        m.insert("config_path".into(), json!(path.display().to_string()));
+        m.insert("written".into(), json!(written.is_some()));
+        m.insert(
+            "backup_path".into(),
+            json!(
+                written
+                    .as_ref()
+                    .map(|w| w.backup_path.display().to_string())
+            ),
+        );
+        m.insert("diff".into(), json!(out.diff));
+        m.insert("action".into(), json!(out.action.as_str()));
+        m.insert("first_time_setup".into(), json!(out.first_time_setup));
+        if let Some(Value::Array(w)) = m.get_mut("warnings") {
+            w.extend(out.warnings.iter().map(|x| json!(x)));
+            w.extend(notes.iter().map(|x| json!(x)));
+        }
+        crate::cli::print_json(&Value::Object(m));
+        return Ok(exit::OK);
+    }
+    let mut so = std::io::stdout().lock();
+    if args.dry_run {
+        let _ = write!(so, "{}", out.diff);
+        let mut err = std::io::stderr().lock();
+        for w in out.warnings.iter().chain(&notes) {
+            let _ = writeln!(err, "warning: {w}");
+        }
+        let _ = writeln!(err, "dry run: nothing was written to {}", path.display());
+        return Ok(exit::OK);
+    }
+    let w = written
+        .as_ref()
+        .ok_or_else(|| Error::input("nothing was written"))?;
+    let _ = writeln!(
+        so,
+        "== Authelia: client '{}' {} in {}\n\n  backup: {}{}",
+        plan.client.client_id,
+        out.action.as_str(),
+        path.display(),
+        w.backup_path.display(),
+        if out.first_time_setup {
+            "\n  first-time setup: added hmac_secret and an RS256 signing key (jwks)"
+        } else {
+            ""
+        }
+    );
+    for n in out.warnings.iter().chain(&notes) {
+        let _ = writeln!(so, "  warning: {n}");
+    }
+    let _ = writeln!(so, "  Restart Authelia to load the change.\n");
+    // The rest of the report: values, steps, env; not the client YAML, which is now in the file.
+    let report = render::report(&plan);
+    let marker = format!("== {}: values", plan.app_name);
+    let rest = report
+        .find(&marker)
+        .map(|i| &report[i..])
+        .unwrap_or(&report);
+    let _ = write!(so, "{rest}");
+    Ok(exit::OK)
+}
+
+/// `oidc-wizard check --config PATH`.
+pub fn check_command(path: &Path, json: bool) -> Result<u8> {
+    let doc = load(path)?;
+    let report = check::check(&doc)?;
+    if json {
+        crate::cli::print_json(&serde_json::to_value(&report).unwrap_or(Value::Null));
+    } else {
+        print!("{}", check::report_text(&report));
+    }
+    Ok(if report.clean() {
+        exit::OK
+    } else {
+        exit::ERROR
+    })
+}

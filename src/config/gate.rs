@@ -1,0 +1,483 @@
+//! The check before any write: the new text is parsed again and must mean exactly the old
+//! document plus the intended change (scalars, their plain-or-quoted reading, collections,
+//! anchors and aliases; not layout). A second, independent parser (libyaml's, through
+//! serde_yaml) must also accept each inserted block on its own.
+
+use super::scan::{Kind, Node};
+use saphyr_parser::ScalarStyle;
+use serde::Deserialize;
+use serde_json::Value as Json;
+use serde_yaml::Value;
+use std::borrow::Cow;
+
+/// What happens to the clients list.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientChange {
+    /// A new item at the end.
+    Append(Json),
+    /// Item `i` replaced.
+    Replace(usize, Json),
+    /// Item `i`'s secret key (`client_secret` or `secret`) set to a new value.
+    SetSecret(usize, String, String),
+}
+
+/// The intended change of a merge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intended {
+    /// `oidc.hmac_secret` added.
+    pub hmac_secret: Option<String>,
+    /// `oidc.jwks` added.
+    pub jwks: Option<Json>,
+    /// `oidc.claims_policies.<name>` added.
+    pub claims_policy: Option<(String, Json)>,
+    /// The client.
+    pub client: ClientChange,
+}
+
+/// Parses the first document of a (masked) text. An empty stream is null.
+pub fn parse_first(text: &str) -> Result<Value, String> {
+    match serde_yaml::Deserializer::from_str(text).next() {
+        None => Ok(Value::Null),
+        Some(de) => Value::deserialize(de).map_err(|e| e.to_string()),
+    }
+}
+
+/// A document's meaning for comparison: scalars with whether they were plain (a plain `true`
+/// is a boolean, a quoted one a string), collections, aliases by anchor id. Positions, quoting
+/// style and layout do not count.
+#[derive(Debug, Clone)]
+enum Sem<'a> {
+    Scalar(Cow<'a, str>, bool),
+    Seq(Vec<Sem<'a>>),
+    Map(Vec<(Sem<'a>, Sem<'a>)>),
+    Alias(usize),
+    Anchored(usize, Box<Sem<'a>>),
+    Tagged(&'a str, Box<Sem<'a>>),
+}
+
+fn sem(n: &Node) -> Sem<'_> {
+    let s = match &n.kind {
+        Kind::Scalar(v, style) => {
+            let plain = *style == ScalarStyle::Plain;
+            // Plain empty, `~` and `null` are all null.
+            if plain && (v.is_empty() || v == "~" || v == "null" || v == "Null" || v == "NULL") {
+                Sem::Scalar(Cow::Borrowed(""), true)
+            } else {
+                Sem::Scalar(Cow::Borrowed(v.as_str()), plain)
+            }
+        }
+        Kind::Seq(items, _) => Sem::Seq(items.iter().map(sem).collect()),
+        Kind::Map(entries, _) => Sem::Map(entries.iter().map(|(k, v)| (sem(k), sem(v))).collect()),
+        Kind::Alias(id) => Sem::Alias(*id),
+    };
+    let s = match &n.tag {
+        Some(t) => Sem::Tagged(t.as_str(), Box::new(s)),
+        None => s,
+    };
+    if n.anchor != 0 {
+        Sem::Anchored(n.anchor, Box::new(s))
+    } else {
+        s
+    }
+}
+
+fn from_json(v: &Json) -> Sem<'static> {
+    match v {
+        Json::Null => Sem::Scalar(Cow::Borrowed(""), true),
+        Json::Bool(b) => Sem::Scalar(Cow::Owned(b.to_string()), true),
+        Json::Number(n) => Sem::Scalar(Cow::Owned(n.to_string()), true),
+        Json::String(s) => Sem::Scalar(Cow::Owned(s.clone()), false),
+        Json::Array(a) => Sem::Seq(a.iter().map(from_json).collect()),
+        Json::Object(o) => Sem::Map(
+            o.iter()
+                .map(|(k, v)| (Sem::Scalar(Cow::Owned(k.clone()), true), from_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn key_is(k: &Sem<'_>, name: &str) -> bool {
+    matches!(k, Sem::Scalar(s, _) if s == name)
+}
+
+fn is_null(v: &Sem<'_>) -> bool {
+    matches!(v, Sem::Scalar(s, true) if s.is_empty())
+}
+
+/// The value under `key` of a mapping (null and empty collections become empty mappings or
+/// sequences as `empty` says), created when missing.
+fn child<'s, 'a>(
+    mut m: &'s mut Sem<'a>,
+    key: &str,
+    what: &str,
+    seq: bool,
+) -> Result<&'s mut Sem<'a>, String> {
+    if let Sem::Anchored(_, inner) = m {
+        m = inner;
+    }
+    if is_null(m)
+        || matches!(m, Sem::Map(e) if e.is_empty())
+        || matches!(m, Sem::Seq(e) if e.is_empty())
+    {
+        *m = Sem::Map(Vec::new());
+    }
+    let Sem::Map(entries) = m else {
+        return Err(format!("{what} is not a mapping"));
+    };
+    let i = match entries.iter().position(|(k, _)| key_is(k, key)) {
+        Some(i) => i,
+        None => {
+            entries.push((
+                Sem::Scalar(Cow::Owned(key.to_string()), true),
+                Sem::Scalar(Cow::Borrowed(""), true),
+            ));
+            entries.len() - 1
+        }
+    };
+    let mut v = &mut entries[i].1;
+    if let Sem::Anchored(_, inner) = v {
+        v = inner;
+    }
+    let empty = is_null(v)
+        || matches!(v, Sem::Map(e) if e.is_empty())
+        || matches!(v, Sem::Seq(e) if e.is_empty());
+    if empty {
+        *v = if seq {
+            Sem::Seq(Vec::new())
+        } else {
+            Sem::Map(Vec::new())
+        };
+    }
+    Ok(v)
+}
+
+fn set<'a>(mut m: &mut Sem<'a>, key: &str, value: Sem<'a>, what: &str) -> Result<(), String> {
+    if let Sem::Anchored(_, inner) = m {
+        m = inner;
+    }
+    let Sem::Map(entries) = m else {
+        return Err(format!("{what} is not a mapping"));
+    };
+    match entries.iter_mut().find(|(k, _)| key_is(k, key)) {
+        Some((_, v)) => *v = value,
+        None => entries.push((Sem::Scalar(Cow::Owned(key.to_string()), true), value)),
+    }
+    Ok(())
+}
+
+/// The anchor ids on the path that the change goes through, for the alias check.
+fn path_anchors(doc: &Sem<'_>, out: &mut Vec<usize>) {
+    let mut node = doc;
+    for key in ["identity_providers", "oidc", "clients"] {
+        if let Sem::Anchored(id, inner) = node {
+            out.push(*id);
+            node = inner;
+        }
+        let Sem::Map(entries) = node else { return };
+        match entries.iter().find(|(k, _)| key_is(k, key)) {
+            Some((_, v)) => node = v,
+            None => return,
+        }
+    }
+    match node {
+        Sem::Anchored(id, inner) => {
+            out.push(*id);
+            if let Sem::Seq(items) = &**inner {
+                for i in items {
+                    if let Sem::Anchored(id, _) = i {
+                        out.push(*id);
+                    }
+                }
+            }
+        }
+        Sem::Seq(items) => {
+            for i in items {
+                if let Sem::Anchored(id, _) = i {
+                    out.push(*id);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn uses_alias(s: &Sem<'_>, ids: &[usize]) -> bool {
+    match s {
+        Sem::Alias(id) => ids.contains(id),
+        Sem::Anchored(_, inner) | Sem::Tagged(_, inner) => uses_alias(inner, ids),
+        Sem::Seq(items) => items.iter().any(|i| uses_alias(i, ids)),
+        Sem::Map(entries) => entries
+            .iter()
+            .any(|(k, v)| uses_alias(k, ids) || uses_alias(v, ids)),
+        Sem::Scalar(..) => false,
+    }
+}
+
+fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>, String> {
+    let mut doc = old.map(sem).unwrap_or(Sem::Scalar(Cow::Borrowed(""), true));
+    let mut anchors = Vec::new();
+    path_anchors(&doc, &mut anchors);
+    if !anchors.is_empty() && uses_alias(&doc, &anchors) {
+        return Err(
+            "the section being changed carries an anchor (&name) that an alias (*name) uses elsewhere, so the change would show up there too; merge by hand".into(),
+        );
+    }
+    let ip = child(&mut doc, "identity_providers", "the document", false)?;
+    let oidc = child(ip, "oidc", "identity_providers", false)?;
+    if let Some(h) = &change.hmac_secret {
+        set(
+            oidc,
+            "hmac_secret",
+            Sem::Scalar(Cow::Owned(h.clone()), false),
+            "oidc",
+        )?;
+    }
+    if let Some(j) = &change.jwks {
+        set(oidc, "jwks", from_json(j), "oidc")?;
+    }
+    if let Some((name, v)) = &change.claims_policy {
+        let cps = child(oidc, "claims_policies", "oidc", false)?;
+        set(cps, name, from_json(v), "claims_policies")?;
+    }
+    let clients = child(oidc, "clients", "oidc", true)?;
+    let Sem::Seq(list) = clients else {
+        return Err("clients is not a list".into());
+    };
+    match &change.client {
+        ClientChange::Append(c) => list.push(from_json(c)),
+        ClientChange::Replace(i, c) => *list.get_mut(*i).ok_or("no such client")? = from_json(c),
+        ClientChange::SetSecret(i, key, s) => {
+            let item = list.get_mut(*i).ok_or("no such client")?;
+            set(
+                item,
+                key,
+                Sem::Scalar(Cow::Owned(s.clone()), false),
+                "client",
+            )?;
+        }
+    }
+    Ok(doc)
+}
+
+/// Compares two meanings; mappings compare as mappings (key order does not count). Returns
+/// where they first differ.
+fn diff(a: &Sem<'_>, b: &Sem<'_>, path: &str) -> Option<String> {
+    let here = || {
+        if path.is_empty() {
+            "the document".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    match (a, b) {
+        (Sem::Scalar(x, px), Sem::Scalar(y, py)) => {
+            (x != y || px != py).then(|| format!("{} would change", here()))
+        }
+        (Sem::Alias(x), Sem::Alias(y)) => (x != y).then(|| format!("{} would change", here())),
+        (Sem::Anchored(x, a), Sem::Anchored(y, b)) => {
+            if x != y {
+                Some(format!("{} would change", here()))
+            } else {
+                diff(a, b, path)
+            }
+        }
+        (Sem::Tagged(x, a), Sem::Tagged(y, b)) => {
+            if x != y {
+                Some(format!("{} would change", here()))
+            } else {
+                diff(a, b, path)
+            }
+        }
+        (Sem::Seq(x), Sem::Seq(y)) => {
+            if x.len() != y.len() {
+                return Some(format!(
+                    "{} would have {} items instead of {}",
+                    here(),
+                    y.len(),
+                    x.len()
+                ));
+            }
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| diff(p, q, &format!("{path}[{i}]")))
+        }
+        (Sem::Map(x), Sem::Map(y)) => {
+            if x.len() != y.len() {
+                return Some(format!(
+                    "{} would have {} keys instead of {}",
+                    here(),
+                    y.len(),
+                    x.len()
+                ));
+            }
+            let name = |k: &Sem<'_>| match k {
+                Sem::Scalar(s, _) => s.to_string(),
+                other => format!("{other:?}"),
+            };
+            for (i, (k, v)) in x.iter().enumerate() {
+                let p = if path.is_empty() {
+                    name(k)
+                } else {
+                    format!("{path}.{}", name(k))
+                };
+                // The same position first (the usual case), else search.
+                let other = match y.get(i) {
+                    Some((k2, v2)) if diff(k, k2, "").is_none() => Some(v2),
+                    _ => y
+                        .iter()
+                        .find(|(k2, _)| diff(k, k2, "").is_none())
+                        .map(|(_, v2)| v2),
+                };
+                match other {
+                    None => return Some(format!("{p} would be lost")),
+                    Some(v2) => {
+                        if let Some(d) = diff(v, v2, &p) {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            None
+        }
+        _ => Some(format!("{} would change type", here())),
+    }
+}
+
+/// Checks the new document against the old one plus the change. `old` and `new` are the
+/// positional parses of the old and new texts; each `inserted` block of lines is also read on
+/// its own by a second, independent parser (libyaml's), which must accept it.
+pub fn check(
+    old: Option<&Node>,
+    new: Option<&Node>,
+    inserted: &[&str],
+    change: &Intended,
+) -> Result<(), String> {
+    let want = expected_sem(old, change)?;
+    let got = new.map(sem).unwrap_or(Sem::Scalar(Cow::Borrowed(""), true));
+    if let Some(d) = diff(&want, &got, "") {
+        return Err(format!(
+            "the merged text would not read back as the old configuration plus the new client ({d}); nothing was written"
+        ));
+    }
+    for block in inserted {
+        if let Err(e) = validates(&dedent(block)) {
+            return Err(format!(
+                "the inserted text would not be valid YAML for libyaml ({e}); nothing was written"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A block of inserted lines moved left to column 0, so it parses on its own.
+fn dedent(block: &str) -> String {
+    let min = block
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches(' ').len())
+        .min()
+        .unwrap_or(0);
+    block
+        .lines()
+        .map(|l| l.get(min..).unwrap_or("").trim_end_matches('\r'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Whether libyaml (through serde_yaml) reads the text's first document.
+fn validates(text: &str) -> Result<(), String> {
+    match serde_yaml::Deserializer::from_str(text).next() {
+        None => Ok(()),
+        Some(de) => serde::de::IgnoredAny::deserialize(de)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::scan::{Text, scan};
+    use serde_json::json;
+
+    fn root(text: &str) -> Option<Node> {
+        scan(&Text::new(text)).unwrap().root
+    }
+
+    fn run(old: &str, new: &str, change: &Intended) -> Result<(), String> {
+        check(root(old).as_ref(), root(new).as_ref(), &[], change)
+    }
+
+    #[test]
+    fn inserted_blocks_are_read_by_libyaml_too() {
+        let new = format!("{OLD}      - client_id: 'new'\n        public: true\n");
+        let good = "      - client_id: 'new'\n        public: true\n";
+        let o = root(OLD);
+        let n = root(&new);
+        assert_eq!(check(o.as_ref(), n.as_ref(), &[good], &append()), Ok(()));
+        let bad = "      - client_id: 'new\n";
+        assert!(
+            check(o.as_ref(), n.as_ref(), &[bad], &append())
+                .unwrap_err()
+                .contains("libyaml")
+        );
+    }
+
+    fn append() -> Intended {
+        Intended {
+            hmac_secret: None,
+            jwks: None,
+            claims_policy: None,
+            client: ClientChange::Append(json!({"client_id": "new", "public": true})),
+        }
+    }
+
+    const OLD: &str = "a: 1\nidentity_providers:\n  oidc:\n    clients:\n      - client_id: x\n";
+
+    #[test]
+    fn the_intended_change_passes() {
+        let new = format!("{OLD}      - client_id: 'new'\n        public: true\n");
+        assert_eq!(run(OLD, &new, &append()), Ok(()));
+    }
+
+    #[test]
+    fn a_misplaced_insertion_is_caught() {
+        // Indented one level too deep: the keys land inside client x.
+        let new = format!("{OLD}        client_id2: 'new'\n");
+        let e = run(OLD, &new, &append()).unwrap_err();
+        assert!(e.contains("nothing was written"), "{e}");
+        // Quoted where a boolean was meant.
+        let new = format!("{OLD}      - client_id: 'new'\n        public: 'true'\n");
+        assert!(run(OLD, &new, &append()).unwrap_err().contains("public"));
+    }
+
+    #[test]
+    fn any_other_change_is_caught() {
+        let new = format!(
+            "{}      - client_id: 'new'\n        public: true\n",
+            OLD.replace("a: 1", "a: 2")
+        );
+        let e = run(OLD, &new, &append()).unwrap_err();
+        assert!(e.contains("(a would change)"), "{e}");
+        let new = format!(
+            "{}      - client_id: 'new'\n        public: true\n",
+            OLD.replace("a: 1\n", "")
+        );
+        assert!(run(OLD, &new, &append()).is_err());
+    }
+
+    #[test]
+    fn first_time_keys_and_claims_policy_are_expected() {
+        let change = Intended {
+            hmac_secret: Some("h".into()),
+            jwks: Some(json!([{"key": "k"}])),
+            claims_policy: Some(("p".into(), json!({"id_token": ["email"]}))),
+            client: ClientChange::Append(json!({"client_id": "new"})),
+        };
+        let new = "a: 1\nidentity_providers:\n  oidc:\n    hmac_secret: 'h'\n    jwks:\n      - key: 'k'\n    claims_policies:\n      p:\n        id_token: ['email']\n    clients:\n      - client_id: x\n      - client_id: 'new'\n";
+        assert_eq!(run(OLD, new, &change), Ok(()));
+        let missing = new.replace("    hmac_secret: 'h'\n", "");
+        assert!(run(OLD, &missing, &change).is_err());
+    }
+}

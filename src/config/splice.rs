@@ -1,0 +1,844 @@
+//! The insertions: where the new client (and, the first time, the provider's keys and a claims
+//! policy) go, as byte edits of the original text, plus the change they are meant to make (for
+//! the gate). Inserted lines follow the file's indent width, dash style and line endings.
+
+use super::OnDuplicate;
+use super::gate::{ClientChange, Intended};
+use super::scan::{Kind, LineKind, Node, Scan, Text, dash_before, line_kind};
+use crate::plan::Plan;
+use crate::provider::authelia::{self, ProviderKeys};
+use crate::render::{self, Style, yaml};
+use serde_json::{Map, Value};
+
+/// One replacement of a byte range of the text (BOM excluded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Start byte.
+    pub start: usize,
+    /// End byte (exclusive).
+    pub end: usize,
+    /// New text.
+    pub text: String,
+}
+
+/// What a merge does, before the text is assembled.
+#[derive(Debug, Clone)]
+pub struct Splice {
+    /// The edits, in any order, not overlapping.
+    pub edits: Vec<Edit>,
+    /// Their intended meaning.
+    pub intended: Intended,
+    /// Whether hmac_secret / jwks were added.
+    pub first_time_setup: bool,
+    /// Things to tell the user.
+    pub warnings: Vec<String>,
+}
+
+/// Why a merge cannot be done: the message (without the path) and the 0-based line if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Wrong shape or type, with a message and a line.
+    Shape(String, Option<usize>),
+    /// A client with that id exists.
+    Duplicate(String),
+}
+
+fn shape<T>(msg: impl Into<String>, line: Option<usize>) -> Result<T, Refusal> {
+    Err(Refusal::Shape(msg.into(), line))
+}
+
+struct Ctx<'t, 'a, 'p> {
+    t: &'t Text<'a>,
+    scan: &'t Scan,
+    plan: &'p Plan,
+    style: Style,
+    keys: &'p mut dyn FnMut() -> crate::Result<ProviderKeys>,
+    cached_keys: Option<ProviderKeys>,
+    edits: Vec<Edit>,
+    intended: Intended,
+    warnings: Vec<String>,
+}
+
+fn pad(n: usize) -> String {
+    " ".repeat(n)
+}
+
+/// What the rendered client item means: the client, with the placeholder the renderer writes
+/// while the secret's digest is still being computed.
+fn client_json(plan: &Plan) -> Value {
+    let mut v = render::client_value(&plan.client);
+    if plan.client.client_secret.as_deref() == Some("")
+        && let Some(o) = v.as_object_mut()
+    {
+        o.insert("client_secret".into(), Value::String(PENDING_DIGEST.into()));
+    }
+    v
+}
+
+/// The text the renderer puts where a digest that is still being computed goes.
+pub const PENDING_DIGEST: &str = "(computing the digest...)";
+
+/// The id of a client item (`client_id`, or the pre-4.38 `id`).
+pub fn client_id_of(item: &Node) -> Option<&str> {
+    item.get("client_id")
+        .or_else(|| item.get("id"))
+        .and_then(|(_, v)| v.scalar())
+}
+
+/// Builds the edits that merge `plan` into the scanned text.
+pub fn splice(
+    t: &Text<'_>,
+    scan: &Scan,
+    plan: &Plan,
+    on_dup: OnDuplicate,
+    keys: &mut dyn FnMut() -> crate::Result<ProviderKeys>,
+) -> Result<Splice, Refusal> {
+    let style = super::scan::style_of(t, scan.root.as_ref());
+    let mut cx = Ctx {
+        t,
+        scan,
+        plan,
+        style,
+        keys,
+        cached_keys: None,
+        edits: Vec::new(),
+        intended: Intended {
+            hmac_secret: None,
+            jwks: None,
+            claims_policy: None,
+            client: ClientChange::Append(client_json(plan)),
+        },
+        warnings: Vec::new(),
+    };
+    cx.run(on_dup)?;
+    if on_dup == OnDuplicate::Rotate && !matches!(cx.intended.client, ClientChange::SetSecret(..)) {
+        return Err(Refusal::Shape(
+            format!(
+                "there is no client '{}' whose secret --rotate could change; leave out --rotate to add it",
+                plan.client.client_id
+            ),
+            None,
+        ));
+    }
+    let first_time_setup = cx.intended.hmac_secret.is_some() || cx.intended.jwks.is_some();
+    Ok(Splice {
+        edits: cx.edits,
+        intended: cx.intended,
+        first_time_setup,
+        warnings: cx.warnings,
+    })
+}
+
+/// What a mapping holds under a key we need to descend into.
+enum Slot<'n> {
+    /// The key is absent.
+    Missing,
+    /// `key:` with nothing, `~`, `null`, `{}` or `[]`: the key line is reused.
+    Empty(&'n Node, &'n Node),
+    /// A block mapping or sequence.
+    Block(&'n Node, &'n Node),
+}
+
+impl<'a> Ctx<'_, 'a, '_> {
+    fn keys(&mut self) -> Result<ProviderKeys, Refusal> {
+        if self.cached_keys.is_none() {
+            let k = (self.keys)().map_err(|e| Refusal::Shape(e.to_string(), None))?;
+            self.cached_keys = Some(k);
+        }
+        Ok(self.cached_keys.clone().unwrap_or_else(|| unreachable!()))
+    }
+
+    fn eol(&self) -> &'static str {
+        self.t.eol
+    }
+
+    /// Lines joined with the file's line ending, each terminated.
+    fn join(&self, lines: &[String]) -> String {
+        let eol = self.eol();
+        let mut s = String::with_capacity(lines.iter().map(|l| l.len() + 2).sum());
+        for l in lines {
+            s.push_str(l);
+            s.push_str(eol);
+        }
+        s
+    }
+
+    /// An insertion after line `line` (after its line ending; a final line without one gets
+    /// one first).
+    fn insert_after_line(&mut self, line: usize, lines: &[String]) {
+        let at = self.t.line_end_incl(line);
+        let mut text = String::new();
+        if at == self.t.text.len() && !self.t.text.is_empty() && !self.t.text.ends_with('\n') {
+            text.push_str(self.eol());
+        }
+        text.push_str(&self.join(lines));
+        self.edits.push(Edit {
+            start: at,
+            end: at,
+            text,
+        });
+    }
+
+    fn insert_before_line(&mut self, line: usize, lines: &[String]) {
+        let at = self.t.line_start(line);
+        let text = self.join(lines);
+        self.edits.push(Edit {
+            start: at,
+            end: at,
+            text,
+        });
+    }
+
+    /// The last line that belongs with `node`: its last content line, then the comment lines
+    /// right after it indented at least `min_indent` (blank lines between them allowed). Comments
+    /// less indented introduce what follows and stay below the insertion.
+    fn last_line_of(&self, node: &Node, min_indent: usize) -> usize {
+        let mut last = node.end.line;
+        let stop = self
+            .scan
+            .doc_end_line
+            .unwrap_or(usize::MAX)
+            .min(self.t.lines());
+        let mut l = last + 1;
+        while l < stop {
+            let (indent, kind) = line_kind(self.t.line(l));
+            match kind {
+                LineKind::Blank => {}
+                LineKind::Comment if indent >= min_indent => last = l,
+                _ => break,
+            }
+            l += 1;
+        }
+        last
+    }
+
+    fn slot<'n>(&self, map: &'n Node, key: &str, path: &str) -> Result<Slot<'n>, Refusal> {
+        if map.count(key) > 1 {
+            return shape(format!("{path} appears more than once"), None);
+        }
+        let Some((k, v)) = map.get(key) else {
+            return Ok(Slot::Missing);
+        };
+        if self.t.in_template(v.start.byte) && !v.is_null() {
+            return shape(
+                format!(
+                    "{path} comes from a template expression; add the client where that template's content is"
+                ),
+                Some(v.start.line),
+            );
+        }
+        if v.is_null() || v.is_empty_flow() {
+            if v.anchored {
+                return shape(
+                    format!("{path} carries an anchor; merge into it by hand"),
+                    Some(v.start.line),
+                );
+            }
+            return Ok(Slot::Empty(k, v));
+        }
+        Ok(Slot::Block(k, v))
+    }
+
+    /// Removes an empty value (`~`, `null`, `[]`, `{}`) and the spaces before it, keeping the
+    /// key and any comment after it.
+    fn clear_empty_value(&mut self, k: &Node, v: &Node) -> Result<(), Refusal> {
+        if v.start.byte >= v.end.byte {
+            return Ok(());
+        }
+        if v.start.line != k.end.line {
+            return shape(
+                "an empty value written on a line of its own; put it on the key's line or remove it",
+                Some(v.start.line),
+            );
+        }
+        let b = self.t.text.as_bytes();
+        let mut s = v.start.byte;
+        while s > 0 && matches!(b[s - 1], b' ' | b'\t') {
+            s -= 1;
+        }
+        self.edits.push(Edit {
+            start: s,
+            end: v.end.byte,
+            text: String::new(),
+        });
+        Ok(())
+    }
+
+    fn run(&mut self, on_dup: OnDuplicate) -> Result<(), Refusal> {
+        let scan = self.scan;
+        let root = match &scan.root {
+            None => return self.new_top_level(0),
+            Some(r) => r,
+        };
+        match &root.kind {
+            Kind::Map(_, false) => {}
+            Kind::Map(_, true) => {
+                return shape(
+                    "the configuration is written as one flow mapping ({...}); merge by hand",
+                    Some(root.start.line),
+                );
+            }
+            _ => {
+                return shape(
+                    format!(
+                        "the configuration is {}, not a mapping of settings",
+                        root.type_name()
+                    ),
+                    Some(root.start.line),
+                );
+            }
+        }
+        if root.get("apiVersion").is_some() && root.get("kind").is_some() {
+            return shape(
+                "this is a Kubernetes manifest, not an Authelia configuration; merge into the configuration it carries by hand",
+                None,
+            );
+        }
+        match self.slot(root, "identity_providers", "identity_providers")? {
+            Slot::Missing => self.new_top_level(root.start.col),
+            Slot::Empty(k, v) => {
+                let col = k.start.col + self.style.indent;
+                let mut lines = vec![];
+                self.oidc_block(col, &mut lines)?;
+                self.clear_empty_value(k, v)?;
+                let last = self.last_line_of(k, k.start.col + 1);
+                self.insert_after_line(last, &lines);
+                Ok(())
+            }
+            Slot::Block(k, ip) => self.in_identity_providers(k, ip, on_dup),
+        }
+    }
+
+    /// A new `identity_providers:` block at the end of the first document.
+    fn new_top_level(&mut self, col: usize) -> Result<(), Refusal> {
+        let mut lines = vec![format!("{}identity_providers:", pad(col))];
+        self.oidc_block(col + self.style.indent, &mut lines)?;
+        match self.scan.doc_end_line {
+            Some(l) => {
+                if l > 0 && line_kind(self.t.line(l - 1)).1 != LineKind::Blank {
+                    lines.insert(0, String::new());
+                }
+                self.insert_before_line(l, &lines);
+            }
+            None => {
+                let n = self.t.lines();
+                if n > 0 && line_kind(self.t.line(n - 1)).1 != LineKind::Blank {
+                    lines.insert(0, String::new());
+                }
+                if n == 0 {
+                    let at = self.t.text.len();
+                    let text = self.join(&lines);
+                    self.edits.push(Edit {
+                        start: at,
+                        end: at,
+                        text,
+                    });
+                } else {
+                    self.insert_after_line(n - 1, &lines);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn child_col(&self, map: &Node) -> usize {
+        match &map.kind {
+            Kind::Map(entries, _) => entries
+                .first()
+                .map(|(k, _)| k.start.col)
+                .unwrap_or(map.start.col),
+            _ => map.start.col,
+        }
+    }
+
+    fn expect_map(&self, v: &Node, path: &str) -> Result<(), Refusal> {
+        match &v.kind {
+            Kind::Map(_, false) => Ok(()),
+            Kind::Map(_, true) => shape(
+                format!(
+                    "{path} is written in flow style ({{...}}); rewrite it as a block mapping to merge into it"
+                ),
+                Some(v.start.line),
+            ),
+            Kind::Alias(_) => shape(
+                format!("{path} is an alias (*name); merge into its anchor by hand"),
+                Some(v.start.line),
+            ),
+            _ => shape(
+                format!("{path} is {}, expected a mapping", v.type_name()),
+                Some(v.start.line),
+            ),
+        }
+    }
+
+    fn in_identity_providers(
+        &mut self,
+        _k: &Node,
+        ip: &Node,
+        on_dup: OnDuplicate,
+    ) -> Result<(), Refusal> {
+        self.expect_map(ip, "identity_providers")?;
+        let col = self.child_col(ip);
+        match self.slot(ip, "oidc", "identity_providers.oidc")? {
+            Slot::Missing => {
+                let mut lines = vec![];
+                self.oidc_block(col, &mut lines)?;
+                let last = self.last_line_of(ip, col);
+                self.insert_after_line(last, &lines);
+                Ok(())
+            }
+            Slot::Empty(k, v) => {
+                let mut lines = vec![];
+                self.oidc_body(k.start.col + self.style.indent, &mut lines, true, true)?;
+                self.clear_empty_value(k, v)?;
+                let last = self.last_line_of(k, k.start.col + 1);
+                self.insert_after_line(last, &lines);
+                Ok(())
+            }
+            Slot::Block(k, oidc) => self.in_oidc(k, oidc, on_dup),
+        }
+    }
+
+    /// `oidc:` and its body, at `col`.
+    fn oidc_block(&mut self, col: usize, lines: &mut Vec<String>) -> Result<(), Refusal> {
+        lines.push(format!("{}oidc:", pad(col)));
+        self.oidc_body(col + self.style.indent, lines, true, true)
+    }
+
+    /// The provider keys (as needed), the claims policy and the clients, keys at `col`.
+    fn oidc_body(
+        &mut self,
+        col: usize,
+        lines: &mut Vec<String>,
+        hmac: bool,
+        jwks: bool,
+    ) -> Result<(), Refusal> {
+        self.provider_lines(col, lines, hmac, jwks)?;
+        if let Some(cp) = &self.plan.claims_policy {
+            lines.push(format!("{}claims_policies:", pad(col)));
+            let m = render::claims_policy_value(cp);
+            yaml::write_map(lines, &m, col + self.style.indent, self.style, None);
+            self.intended.claims_policy =
+                Some((cp.name.clone(), Value::Object(m)[&cp.name].clone()));
+        }
+        lines.push(format!("{}clients:", pad(col)));
+        let dash = if self.style.seq_indent {
+            col + self.style.indent
+        } else {
+            col
+        };
+        lines.extend(render::client_item_lines(
+            &self.plan.client,
+            dash,
+            self.style,
+        ));
+        Ok(())
+    }
+
+    fn provider_lines(
+        &mut self,
+        col: usize,
+        lines: &mut Vec<String>,
+        hmac: bool,
+        jwks: bool,
+    ) -> Result<(), Refusal> {
+        if !hmac && !jwks {
+            return Ok(());
+        }
+        let keys = self.keys()?;
+        let mut m = Map::new();
+        if hmac {
+            m.extend(authelia::hmac_value(&keys));
+            self.intended.hmac_secret = Some(keys.hmac_secret.clone());
+        }
+        if jwks {
+            let j = authelia::jwks_value(&keys);
+            self.intended.jwks = j.get("jwks").cloned();
+            m.extend(j);
+        }
+        yaml::write_map(lines, &m, col, self.style, None);
+        Ok(())
+    }
+
+    fn in_oidc(
+        &mut self,
+        oidc_key: &Node,
+        oidc: &Node,
+        on_dup: OnDuplicate,
+    ) -> Result<(), Refusal> {
+        self.expect_map(oidc, "identity_providers.oidc")?;
+        let col = self.child_col(oidc);
+        let deprecated: Vec<&str> = ["issuer_private_key", "issuer_certificate_chain"]
+            .into_iter()
+            .filter(|k| oidc.get(k).is_some())
+            .collect();
+
+        // The clients first: a duplicate id decides what else happens.
+        let clients = self.slot(oidc, "clients", "identity_providers.oidc.clients")?;
+        let mut old_keys = deprecated.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut existing: Option<(usize, &Node, usize)> = None; // (index, item, dash col)
+        if let Slot::Block(_, seq) = &clients {
+            match &seq.kind {
+                Kind::Seq(items, false) => {
+                    for (i, item) in items.iter().enumerate() {
+                        for k in ["id", "secret", "description"] {
+                            if item.get(k).is_some() && !old_keys.iter().any(|x| x == k) {
+                                old_keys.push(k.to_string());
+                            }
+                        }
+                        if existing.is_none()
+                            && client_id_of(item) == Some(self.plan.client.client_id.as_str())
+                        {
+                            let dash = dash_before(self.t, item.start).ok_or_else(|| {
+                                Refusal::Shape(
+                                    "cannot find the dash of the existing client".into(),
+                                    Some(item.start.line),
+                                )
+                            })?;
+                            existing = Some((i, item, dash.col));
+                        }
+                    }
+                }
+                Kind::Seq(_, true) => {
+                    return shape(
+                        "identity_providers.oidc.clients is a flow list ([...]); rewrite it as a block list (one '- client_id: ...' item per client) to merge into it",
+                        Some(seq.start.line),
+                    );
+                }
+                Kind::Alias(_) => {
+                    return shape(
+                        "identity_providers.oidc.clients is an alias (*name); merge into its anchor by hand",
+                        Some(seq.start.line),
+                    );
+                }
+                _ => {
+                    return shape(
+                        format!(
+                            "identity_providers.oidc.clients is {}, expected a list",
+                            seq.type_name()
+                        ),
+                        Some(seq.start.line),
+                    );
+                }
+            }
+            if seq.anchored {
+                return shape(
+                    "identity_providers.oidc.clients carries an anchor (&name); merge by hand",
+                    Some(seq.start.line),
+                );
+            }
+        }
+        if !old_keys.is_empty() {
+            self.warnings.push(format!(
+                "the configuration uses key names deprecated since Authelia 4.38 ({}); the new client uses the current names, which need Authelia 4.38 or later; 'oidc-wizard check' lists them",
+                old_keys.join(", ")
+            ));
+        }
+        if let Some((i, item, dash_col)) = existing {
+            match on_dup {
+                OnDuplicate::Refuse => {
+                    return Err(Refusal::Duplicate(self.plan.client.client_id.clone()));
+                }
+                OnDuplicate::Rotate => return self.rotate(i, item),
+                OnDuplicate::Replace => {
+                    self.replace(i, item, dash_col)?;
+                }
+            }
+        }
+
+        // First-time setup: the provider's keys, right after the `oidc:` line.
+        let need_hmac = oidc.get("hmac_secret").is_none();
+        let need_jwks = oidc.get("jwks").is_none() && oidc.get("issuer_private_key").is_none();
+        if need_hmac || need_jwks {
+            let mut lines = vec![];
+            self.provider_lines(col, &mut lines, need_hmac, need_jwks)?;
+            let after = self.last_line_of_key_line(oidc_key);
+            self.insert_after_line(after, &lines);
+        }
+
+        // The claims policy.
+        let mut cp_lines_for_new_clients = false;
+        if let Some(cp) = self.plan.claims_policy.clone() {
+            let m = render::claims_policy_value(&cp);
+            let value = Value::Object(m.clone())[&cp.name].clone();
+            match self.slot(
+                oidc,
+                "claims_policies",
+                "identity_providers.oidc.claims_policies",
+            )? {
+                Slot::Missing => {
+                    if let Slot::Block(ck, _) = &clients {
+                        let mut lines = vec![format!("{}claims_policies:", pad(col))];
+                        yaml::write_map(&mut lines, &m, col + self.style.indent, self.style, None);
+                        let before = self.comments_above(ck);
+                        self.insert_before_line(before, &lines);
+                        self.intended.claims_policy = Some((cp.name.clone(), value));
+                    } else {
+                        cp_lines_for_new_clients = true;
+                    }
+                }
+                Slot::Empty(k, v) => {
+                    let mut lines = vec![];
+                    yaml::write_map(
+                        &mut lines,
+                        &m,
+                        k.start.col + self.style.indent,
+                        self.style,
+                        None,
+                    );
+                    self.clear_empty_value(k, v)?;
+                    let last = self.last_line_of(k, k.start.col + 1);
+                    self.insert_after_line(last, &lines);
+                    self.intended.claims_policy = Some((cp.name.clone(), value));
+                }
+                Slot::Block(_, cps) => {
+                    self.expect_map(cps, "identity_providers.oidc.claims_policies")?;
+                    if cps.get(&cp.name).is_some() {
+                        self.warnings.push(format!(
+                            "claims policy '{}' already exists and was left as it is; it should put {} in the ID token",
+                            cp.name,
+                            cp.id_token.join(", ")
+                        ));
+                    } else {
+                        let ccol = self.child_col(cps);
+                        let mut lines = vec![];
+                        yaml::write_map(&mut lines, &m, ccol, self.style, None);
+                        let last = self.last_line_of(cps, ccol);
+                        self.insert_after_line(last, &lines);
+                        self.intended.claims_policy = Some((cp.name.clone(), value));
+                    }
+                }
+            }
+        }
+
+        if existing.is_some() {
+            return Ok(());
+        }
+        // The client.
+        match clients {
+            Slot::Missing => {
+                let mut lines = vec![];
+                if cp_lines_for_new_clients {
+                    self.oidc_body(col, &mut lines, false, false)?;
+                } else {
+                    lines.push(format!("{}clients:", pad(col)));
+                    let dash = if self.style.seq_indent {
+                        col + self.style.indent
+                    } else {
+                        col
+                    };
+                    lines.extend(render::client_item_lines(
+                        &self.plan.client,
+                        dash,
+                        self.style,
+                    ));
+                }
+                let last = self.last_line_of(oidc, col);
+                self.insert_after_line(last, &lines);
+            }
+            Slot::Empty(k, v) => {
+                let mut lines = vec![];
+                if cp_lines_for_new_clients {
+                    // claims_policies goes before the clients key.
+                    let mut cp = vec![];
+                    if let Some(c) = &self.plan.claims_policy {
+                        let m = render::claims_policy_value(c);
+                        cp.push(format!("{}claims_policies:", pad(col)));
+                        yaml::write_map(&mut cp, &m, col + self.style.indent, self.style, None);
+                        self.intended.claims_policy =
+                            Some((c.name.clone(), Value::Object(m)[&c.name].clone()));
+                    }
+                    let before = self.comments_above(k);
+                    self.insert_before_line(before, &cp);
+                }
+                let dash = if self.style.seq_indent {
+                    k.start.col + self.style.indent
+                } else {
+                    k.start.col
+                };
+                lines.extend(render::client_item_lines(
+                    &self.plan.client,
+                    dash,
+                    self.style,
+                ));
+                self.clear_empty_value(k, v)?;
+                let last = self.last_line_of(k, k.start.col + 1);
+                self.insert_after_line(last, &lines);
+            }
+            Slot::Block(k, seq) => {
+                let Kind::Seq(items, _) = &seq.kind else {
+                    unreachable!("checked above")
+                };
+                let first = items.first().ok_or_else(|| {
+                    Refusal::Shape("empty clients list".into(), Some(seq.start.line))
+                })?;
+                let dash = dash_before(self.t, first.start).ok_or_else(|| {
+                    Refusal::Shape(
+                        "cannot find the dash of the first client".into(),
+                        Some(first.start.line),
+                    )
+                })?;
+                let offset = first.start.col.saturating_sub(dash.col);
+                let lines = if first.start.line == dash.line {
+                    item_lines(self.plan, dash.col, offset, self.style)
+                } else {
+                    item_lines(self.plan, dash.col, 2, self.style)
+                };
+                let min = if dash.col > k.start.col {
+                    dash.col
+                } else {
+                    dash.col + 1
+                };
+                let last = self.last_line_of(seq, min);
+                self.insert_after_line(last, &lines);
+            }
+        }
+        Ok(())
+    }
+
+    /// The key line of a block value (the line to insert right after).
+    fn last_line_of_key_line(&self, key: &Node) -> usize {
+        key.end.line
+    }
+
+    /// The first line of the comment lines directly above `key` at its column (or the key's
+    /// own line): new sibling keys go there so the comments stay with the key they introduce.
+    fn comments_above(&self, key: &Node) -> usize {
+        let mut l = key.start.line;
+        while l > 0 {
+            let (indent, kind) = line_kind(self.t.line(l - 1));
+            if kind == LineKind::Comment && indent == key.start.col {
+                l -= 1;
+            } else {
+                break;
+            }
+        }
+        l
+    }
+
+    fn rotate(&mut self, index: usize, item: &Node) -> Result<(), Refusal> {
+        let id = &self.plan.client.client_id;
+        if self.plan.client.client_secret.as_deref() == Some("") {
+            return shape(
+                "the new secret's digest is still being computed; rotate once it is ready",
+                None,
+            );
+        }
+        let Some(digest) = self
+            .plan
+            .client
+            .client_secret
+            .clone()
+            .filter(|d| !d.is_empty())
+        else {
+            return shape(
+                format!("client '{id}' has no secret to rotate: the app uses a public client"),
+                None,
+            );
+        };
+        let (key, (_, v)) = match (item.get("client_secret"), item.get("secret")) {
+            (Some(e), _) => ("client_secret", e),
+            (None, Some(e)) => ("secret", e),
+            (None, None) => {
+                return shape(
+                    format!(
+                        "the existing client '{id}' has no client_secret to rotate; use --replace"
+                    ),
+                    Some(item.start.line),
+                );
+            }
+        };
+        if self.t.in_template(v.start.byte) {
+            return shape(
+                format!(
+                    "the secret of client '{id}' comes from a template expression; rotate it where that value is kept"
+                ),
+                Some(v.start.line),
+            );
+        }
+        if v.start.line != v.end.line || !matches!(&v.kind, Kind::Scalar(..)) {
+            return shape(
+                format!("the secret of client '{id}' is not a one-line value; use --replace"),
+                Some(v.start.line),
+            );
+        }
+        let quoted = yaml::quote(&digest);
+        let text = if v.start.byte == v.end.byte {
+            format!(" {quoted}")
+        } else {
+            quoted
+        };
+        self.edits.push(Edit {
+            start: v.start.byte,
+            end: v.end.byte,
+            text,
+        });
+        self.intended.client = ClientChange::SetSecret(index, key.to_string(), digest);
+        Ok(())
+    }
+
+    fn replace(&mut self, index: usize, item: &Node, dash_col: usize) -> Result<(), Refusal> {
+        let dash = dash_before(self.t, item.start).ok_or_else(|| {
+            Refusal::Shape(
+                "cannot find the dash of the existing client".into(),
+                Some(item.start.line),
+            )
+        })?;
+        let before = &self.t.text[self.t.line_start(dash.line)..dash.byte];
+        if !before.chars().all(|c| c == ' ') {
+            return shape(
+                "the existing client does not start its own line; replace it by hand",
+                Some(dash.line),
+            );
+        }
+        let offset = if item.start.line == dash.line {
+            item.start.col.saturating_sub(dash.col)
+        } else {
+            2
+        };
+        let lines = item_lines(self.plan, dash_col, offset, self.style);
+        let start = self.t.line_start(dash.line);
+        let end = self.t.line_end_incl(item.end.line);
+        let mut text = self.join(&lines);
+        if end == self.t.text.len() && !self.t.text.ends_with('\n') {
+            // The item ended the file without a newline: keep it that way.
+            text.truncate(text.len() - self.eol().len());
+        }
+        self.edits.push(Edit { start, end, text });
+        self.intended.client = ClientChange::Replace(index, client_json(self.plan));
+        Ok(())
+    }
+}
+
+/// The lines of a client item with its dash at `dash_col` and its keys `offset` columns after
+/// the dash (2 in `- key`, 4 in `-   key`), as the file's existing items have them.
+fn item_lines(plan: &Plan, dash_col: usize, offset: usize, style: Style) -> Vec<String> {
+    let mut lines = render::client_item_lines(&plan.client, dash_col, style);
+    if offset > 2 {
+        let extra = pad(offset - 2);
+        for (i, l) in lines.iter_mut().enumerate() {
+            if i == 0 {
+                l.insert_str(dash_col + 1, &extra);
+            } else {
+                l.insert_str(0, &extra);
+            }
+        }
+    }
+    lines
+}
+
+/// Applies non-overlapping edits to `text`.
+pub fn apply(text: &str, edits: &[Edit]) -> String {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.start, e.end));
+    let extra: usize = sorted.iter().map(|e| e.text.len()).sum();
+    let mut out = String::with_capacity(text.len() + extra);
+    let mut at = 0;
+    for e in sorted {
+        out.push_str(&text[at..e.start]);
+        out.push_str(&e.text);
+        at = e.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}

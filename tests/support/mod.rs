@@ -1,0 +1,168 @@
+//! Helpers shared by the merge tests: plans with a fixed digest, fixed provider keys, and an
+//! invariant checker that does not use the merge's own code.
+#![allow(dead_code)]
+
+use oidc_wizard::config::{self, Document, MergeOutput, OnDuplicate};
+use oidc_wizard::plan::{Plan, Request, SecretState, plan_for};
+use oidc_wizard::provider::authelia::ProviderKeys;
+use std::path::PathBuf;
+
+/// A fixed, valid-looking digest (no PBKDF2 run in tests).
+pub const DIGEST: &str = "$pbkdf2-sha512$310000$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng";
+/// Another one, for rotation.
+pub const DIGEST2: &str = "$pbkdf2-sha512$310000$AAAAAAAAAAAAAAAAAAAAAA$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+
+/// The shared reference directory, or `None` (with a loud warning) when absent.
+pub fn shared(test: &str) -> Option<PathBuf> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("WARNING: ../shared is absent: {test} skipped");
+        None
+    }
+}
+
+/// A plan for `app` with client id `id` and a fixed digest.
+pub fn plan_with(app: &str, id: &str, digest: &str) -> Plan {
+    let req = Request {
+        domain: "example.com".into(),
+        client_id: Some(id.into()),
+        ..Default::default()
+    };
+    plan_for(
+        app,
+        None,
+        &req,
+        SecretState::Ready {
+            plaintext: "plain-secret".into(),
+            digest: digest.into(),
+        },
+    )
+    .expect("plan")
+}
+
+/// Memos: a confidential client without a claims policy.
+pub fn memos() -> Plan {
+    plan_with("memos", "memos", DIGEST)
+}
+
+/// RomM: a client with a claims policy.
+pub fn romm() -> Plan {
+    plan_with("romm", "romm", DIGEST)
+}
+
+/// Fixed provider keys (a fake PEM: the merge does not parse it).
+pub fn test_keys() -> oidc_wizard::Result<ProviderKeys> {
+    Ok(ProviderKeys {
+        hmac_secret: "h".repeat(72),
+        key_id: "test".into(),
+        private_key_pem: "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQ==\n-----END PRIVATE KEY-----\n".into(),
+    })
+}
+
+/// Merges with the test keys.
+pub fn merge(doc: &Document, plan: &Plan, on_dup: OnDuplicate) -> oidc_wizard::Result<MergeOutput> {
+    config::merge_with(doc, plan, on_dup, &mut test_keys)
+}
+
+/// A document from text.
+pub fn doc(name: &str, text: &str) -> Document {
+    Document::from_bytes(name, text.as_bytes().to_vec())
+}
+
+fn split_lines(s: &str) -> Vec<&str> {
+    s.split_inclusive('\n').collect()
+}
+
+/// Whether `new_line` is `old_line` with an empty value (`[]`, `{}`, `~`, `null`) removed.
+fn emptied(old_line: &str, new_line: &str) -> bool {
+    let body = |l: &str| l.trim_end_matches(['\n', '\r']).to_string();
+    let (o, n) = (body(old_line), body(new_line));
+    let Some(colon) = o.find(':') else {
+        return false;
+    };
+    let (key, rest) = o.split_at(colon + 1);
+    let (value, comment) = match rest.find(" #") {
+        Some(i) => (&rest[..i], &rest[i..]),
+        None => (rest, ""),
+    };
+    let v = value.trim();
+    ["[]", "{}", "~", "null", ""].contains(&v)
+        && n.strip_prefix(key).is_some_and(|r| {
+            r.trim() == comment.trim() && (comment.is_empty() || r.starts_with(' '))
+        })
+}
+
+/// The invariant: the new text is the old text with lines inserted, except that an empty
+/// value may be removed from one line and a final line without a newline may get one.
+pub fn invariant(old: &str, new: &str) -> Result<(), String> {
+    let a = split_lines(old);
+    let b = split_lines(new);
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .diff_slices(&a, &b);
+    for op in diff.ops() {
+        match *op {
+            similar::DiffOp::Equal { .. } | similar::DiffOp::Insert { .. } => {}
+            similar::DiffOp::Delete { old_index, .. } => {
+                return Err(format!(
+                    "old line {} deleted: {:?}",
+                    old_index + 1,
+                    a[old_index]
+                ));
+            }
+            similar::DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                let new_range = &b[new_index..new_index + new_len];
+                for ol in &a[old_index..old_index + old_len] {
+                    let ok = new_range.iter().any(|nl| {
+                        (!ol.ends_with('\n')
+                            && (nl.strip_suffix('\n').map(|x| x.trim_end_matches('\r'))
+                                == Some(ol)))
+                            || emptied(ol, nl)
+                    });
+                    if !ok {
+                        return Err(format!("old line changed: {ol:?}"));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The clients in the first document of `text` (template expressions masked).
+pub fn clients_of(text: &str) -> Vec<serde_yaml::Value> {
+    let t = oidc_wizard::config::scan::Text::new(text);
+    let v = oidc_wizard::config::gate::parse_first(&t.masked).expect("parses");
+    v.get("identity_providers")
+        .and_then(|i| i.get("oidc"))
+        .and_then(|o| o.get("clients"))
+        .and_then(|c| c.as_sequence())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Checks a successful merge of `plan` (appended) against `old`: the invariant and the client.
+pub fn check_added(old: &str, out: &MergeOutput, plan: &Plan) -> Result<(), String> {
+    let new = std::str::from_utf8(&out.bytes).map_err(|e| e.to_string())?;
+    invariant(old, new)?;
+    let before = clients_of(old).len();
+    let after = clients_of(new);
+    if after.len() != before + 1 {
+        return Err(format!("{} clients before, {} after", before, after.len()));
+    }
+    let last = after.last().unwrap();
+    let want: serde_yaml::Value =
+        serde_yaml::to_value(oidc_wizard::render::client_value(&plan.client))
+            .map_err(|e| e.to_string())?;
+    if last != &want {
+        return Err(format!("the last client is not the new one: {last:?}"));
+    }
+    Ok(())
+}
