@@ -137,13 +137,14 @@ fn invalid_fields_say_why_and_block_enter() {
     // Bad client id, then bad URL: focus jumps to the first bad field.
     ctrl(&mut s, 'u');
     typ(&mut s, "example.com");
-    s.focus = 3;
+    let id = pos(&s, &FieldKind::ClientId);
+    s.focus = id;
     ctrl(&mut s, 'u');
     typ(&mut s, "bad id!");
     assert!(s.field(&FieldKind::ClientId).unwrap().error.is_some());
     s.focus = 0;
     key(&mut s, KeyCode::Enter);
-    assert_eq!(s.focus, 3);
+    assert_eq!(s.focus, id);
     assert!(s.status.as_deref().unwrap().starts_with("Client ID"));
     ctrl(&mut s, 'u'); // empty client id: the default is used
     assert!(s.field(&FieldKind::ClientId).unwrap().error.is_none());
@@ -209,7 +210,7 @@ fn public_variant_needs_no_secret() {
 fn policy_choice_reaches_the_plan() {
     let mut s = state();
     to_details(&mut s, "memos", "example.com");
-    s.focus = 4;
+    s.focus = pos(&s, &FieldKind::Policy);
     key(&mut s, KeyCode::Right);
     assert_eq!(s.field_value(&FieldKind::Policy), "one_factor");
     let eff = key(&mut s, KeyCode::Enter);

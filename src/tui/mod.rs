@@ -196,6 +196,20 @@ impl Runtime {
             Effect::SavePrefs(p) => {
                 let _ = prefs::save(&p);
             }
+            Effect::SaveBlueprint {
+                path,
+                plan,
+                overwrite,
+            } => {
+                let full = expand_home(&path);
+                if !overwrite && full.symlink_metadata().is_ok() && !full.is_dir() {
+                    queue.push_back(Msg::BlueprintExists(path));
+                } else {
+                    let r = crate::provider::authentik::write_blueprint(&full, &plan, overwrite)
+                        .map(|p| std::path::absolute(&p).unwrap_or(p));
+                    queue.push_back(Msg::BlueprintWritten(r));
+                }
+            }
         }
     }
 }

@@ -1,12 +1,16 @@
 //! Screen 5, Done: where the file and its backup are, what to restart, what to check.
 
-use super::super::state::State;
+use super::super::state::{Provider, State};
+use super::widgets;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
+    if s.provider == Provider::Authentik {
+        return draw_blueprint(s, f, area);
+    }
     let t = s.theme;
     let block = Block::bordered()
         .border_style(t.border())
@@ -53,6 +57,72 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
         )));
         lines.push(Line::styled(
             format!("   curl -fsS {}", p.endpoints.discovery_url),
+            t.key(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(" Esc", t.key()),
+        Span::raw(" shows the values to copy again   "),
+        Span::styled("q", t.key()),
+        Span::raw(" quits"),
+    ]));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// authentik's Done: where the blueprint is, where it goes, how to check it applied.
+fn draw_blueprint(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let block = Block::bordered()
+        .border_style(t.border())
+        .title(Span::styled(" Done ", t.ok()));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = usize::from(inner.width.max(20)).saturating_sub(4);
+    let mut lines = Vec::new();
+    let para = |lines: &mut Vec<Line<'static>>, text: &str| {
+        for l in widgets::wrap(text, w) {
+            lines.push(Line::raw(format!("   {l}")));
+        }
+    };
+    if let (Some(p), Some(bp)) = (&s.blueprint_written, &s.blueprint) {
+        lines.push(Line::styled(" ✓ The blueprint is written.", t.ok()));
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("   File  ", t.dim()),
+            Span::raw(p.display().to_string()),
+        ]));
+        if bp.client_secret.is_some() {
+            lines.push(Line::styled(
+                "         mode 0600: it holds the client secret; the worker must be able to read it",
+                t.dim(),
+            ));
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(" Apply it in authentik, either way:"));
+        para(
+            &mut lines,
+            "• copy it into the authentik worker's /blueprints directory (e.g. a host folder mounted at /blueprints/custom); the worker applies it by itself",
+        );
+        para(
+            &mut lines,
+            "• or in the admin interface: Customization > Blueprints > Import (or create a blueprint and paste the text)",
+        );
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(" Check that it applied:"));
+        para(
+            &mut lines,
+            &format!(
+                "• Customization > Blueprints lists '{}' as successful, and Applications lists {} (slug {})",
+                bp.blueprint_name, bp.app_name, bp.application_slug
+            ),
+        );
+        lines.push(Line::raw(format!(
+            "   • from {}'s host the provider answers:",
+            bp.app_name
+        )));
+        lines.push(Line::styled(
+            format!("     curl -fsS {}", bp.endpoints.discovery_url),
             t.key(),
         ));
     }
