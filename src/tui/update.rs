@@ -549,6 +549,14 @@ fn build_fields(s: &mut State, variant: Option<String>) {
                 None => "the main setup".to_string(),
             };
             f.note = Some(format!("authentik's guide covers {covers} only"));
+            // Show the setup authentik builds (Authelia's choice follows it when switching back).
+            if let Some(i) = f
+                .choices
+                .iter()
+                .position(|c| c.0 == setup.variant.unwrap_or("default"))
+            {
+                f.choice = i;
+            }
         }
         fields.push(f);
     }
