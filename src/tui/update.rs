@@ -448,8 +448,7 @@ fn build_fields(s: &mut State, variant: Option<String>) {
         None => {
             prov.choices
                 .push(("authentik".into(), "authentik (a blueprint file)".into()));
-            prov.help =
-                "←/→ chooses: Authelia (configuration.yml) or authentik (a blueprint)".into();
+            prov.help = "←/→: Authelia (configuration.yml) or authentik (a blueprint)".into();
         }
         Some(r) => prov.note = Some(short_reason(&r)),
     }

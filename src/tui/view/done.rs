@@ -80,9 +80,16 @@ fn draw_blueprint(s: &State, f: &mut Frame, area: Rect) {
     f.render_widget(block, area);
     let w = usize::from(inner.width.max(20)).saturating_sub(4);
     let mut lines = Vec::new();
+    // A bullet: wrapped, continuation lines under its text.
     let para = |lines: &mut Vec<Line<'static>>, text: &str| {
-        for l in widgets::wrap(text, w) {
-            lines.push(Line::raw(format!("   {l}")));
+        for (i, l) in widgets::wrap(text, w.saturating_sub(2))
+            .into_iter()
+            .enumerate()
+        {
+            lines.push(Line::raw(format!(
+                "   {}{l}",
+                if i == 0 { "• " } else { "  " }
+            )));
         }
     };
     if let (Some(p), Some(bp)) = (&s.blueprint_written, &s.blueprint) {
@@ -93,38 +100,43 @@ fn draw_blueprint(s: &State, f: &mut Frame, area: Rect) {
             Span::raw(p.display().to_string()),
         ]));
         if bp.client_secret.is_some() {
-            lines.push(Line::styled(
-                "         mode 0600: it holds the client secret; the worker must be able to read it",
-                t.dim(),
-            ));
+            for l in widgets::wrap(
+                "mode 0600: it holds the client secret in plaintext; the worker must be able to read it",
+                w.saturating_sub(7),
+            ) {
+                lines.push(Line::styled(format!("         {l}"), t.dim()));
+            }
         }
         lines.push(Line::raw(""));
         lines.push(Line::raw(" Apply it in authentik, either way:"));
         para(
             &mut lines,
-            "• copy it into the authentik worker's /blueprints directory (e.g. a host folder mounted at /blueprints/custom); the worker applies it by itself",
+            "copy it into the authentik worker's /blueprints directory (e.g. a host folder mounted at /blueprints/custom); the worker applies it by itself",
         );
         para(
             &mut lines,
-            "• or in the admin interface: Customization > Blueprints > Import (or create a blueprint and paste the text)",
+            "or in the admin interface: Customization > Blueprints > Import (or create a blueprint and paste the text)",
         );
         lines.push(Line::raw(""));
         lines.push(Line::raw(" Check that it applied:"));
         para(
             &mut lines,
             &format!(
-                "• Customization > Blueprints lists '{}' as successful, and Applications lists {} (slug {})",
+                "Customization > Blueprints lists '{}' as successful, and Applications lists {} (slug {})",
                 bp.blueprint_name, bp.app_name, bp.application_slug
             ),
         );
-        lines.push(Line::raw(format!(
-            "   • from {}'s host the provider answers:",
-            bp.app_name
-        )));
-        lines.push(Line::styled(
-            format!("     curl -fsS {}", bp.endpoints.discovery_url),
-            t.key(),
-        ));
+        para(
+            &mut lines,
+            &format!("from {}'s host the provider answers:", bp.app_name),
+        );
+        // The command wraps whole (a cut-off URL would be copied wrong).
+        for l in widgets::wrap(
+            &format!("curl -fsS {}", bp.endpoints.discovery_url),
+            w.saturating_sub(2),
+        ) {
+            lines.push(Line::styled(format!("     {l}"), t.key()));
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![

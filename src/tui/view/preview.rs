@@ -230,8 +230,17 @@ fn yaml_lines(s: &State, width: u16) -> Vec<Line<'static>> {
     }
     for l in yaml.lines() {
         // Long lines (the digest) wrap so nothing is cut off.
-        let wrapped = widgets::wrap(l, usize::from(width.max(10)));
-        let cont = " ".repeat(l.len() - l.trim_start().len() + 2);
+        // Continuation lines are indented, so they wrap at the width left after the indent.
+        let width = usize::from(width.max(10));
+        let cont = " ".repeat((l.len() - l.trim_start().len() + 2).min(width / 2));
+        let mut wrapped = widgets::wrap(l, width);
+        if wrapped.len() > 1 {
+            let first = wrapped.swap_remove(0);
+            let rest = l[first.len()..].trim_start();
+            wrapped = std::iter::once(first)
+                .chain(widgets::wrap(rest, width - cont.len()))
+                .collect();
+        }
         for (i, w) in wrapped.into_iter().enumerate() {
             if i == 0 {
                 out.push(yaml_line(&w, s.theme));
