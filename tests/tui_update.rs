@@ -1128,3 +1128,49 @@ fn authentik_covers_one_setup_and_says_so_on_the_variant_field() {
         ak.catalog_variant.as_deref().or(Some("default"))
     );
 }
+
+#[test]
+fn a_changed_blueprint_is_saved_again_an_unchanged_one_is_done() {
+    let mut s = state();
+    to_details(&mut s, "engomo", "example.com");
+    choose_authentik(&mut s);
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter);
+    update(
+        &mut s,
+        Msg::BlueprintWritten(Ok(PathBuf::from("/tmp/e.yaml"))),
+    );
+    assert_eq!(s.screen, Screen::Done);
+    // Back to the preview and on again: the same blueprint is written already.
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Done);
+    // Another domain: a different blueprint, so Enter asks where to save it.
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    s.focus = 0;
+    typ(&mut s, ".org");
+    key(&mut s, KeyCode::Enter);
+    assert!(s.blueprint_written.is_none());
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(eff.is_empty());
+    assert_eq!(s.screen, Screen::Review);
+    assert!(matches!(s.review, Review::SavePath));
+}
+
+#[test]
+fn a_late_configuration_read_does_not_start_a_merge_on_the_blueprint_screen() {
+    let mut s = state();
+    to_details(&mut s, "engomo", "example.com");
+    choose_authentik(&mut s);
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.review, Review::SavePath));
+    let eff = update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc())));
+    assert!(eff.is_empty(), "{eff:?}");
+    assert!(matches!(s.review, Review::SavePath));
+}

@@ -178,14 +178,14 @@ fn config_loaded(
             if s.screen == Screen::Details {
                 prefill_from_session(s);
             }
-            if s.screen == Screen::Review {
+            if s.screen == Screen::Review && s.provider == Provider::Authelia {
                 return start_merge(s);
             }
         }
         Err(e) => {
             s.config = None;
             s.config_error = Some(e.to_string());
-            if s.screen == Screen::Review {
+            if s.screen == Screen::Review && s.provider == Provider::Authelia {
                 s.review = Review::Failed(e.to_string());
             }
         }
@@ -877,7 +877,7 @@ fn build_plan(s: &mut State) {
     };
     let needs = s.needs_secret();
     if s.provider == Provider::Authentik {
-        s.blueprint = None;
+        let before = s.blueprint.take().map(|b| b.blueprint);
         s.plan = None;
         if needs && s.secret_plain.is_none() {
             return;
@@ -888,6 +888,10 @@ fn build_plan(s: &mut State) {
             .and_then(|r| authentik::plan(entry, &r, secret.as_deref()))
         {
             Ok(bp) => {
+                // A changed blueprint is not the file written: Enter on the preview saves again.
+                if before.as_deref() != Some(bp.blueprint.as_str()) {
+                    s.blueprint_written = None;
+                }
                 s.plan = Some(bp.plan.clone());
                 s.blueprint = Some(Box::new(bp));
             }
