@@ -446,3 +446,97 @@ fn duplicate_id_rotate_in_a_pseudo_terminal() {
     // Rotate changes only the secret: the rest of the client is as it was.
     assert_eq!(clients[0]["client_name"].as_str(), Some("Grafana"));
 }
+
+#[test]
+fn authentik_blueprint_in_a_pseudo_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let config: PathBuf = home.join("configuration.yml");
+    std::fs::write(&config, CONFIG).unwrap();
+    // An old file at the chosen path: the wizard must ask before replacing it.
+    let out = home.join("memos-blueprint.yaml");
+    std::fs::write(&out, "old\n").unwrap();
+
+    let mut p = Pty::spawn(&["--config", config.to_str().unwrap()], home);
+    p.wait_for("the app screen", |t| t.contains("Which app?"));
+    p.typ("memos");
+    p.wait_for("memos highlighted", |t| t.contains("> Memos"));
+    p.send("\r");
+    p.wait_for("the details screen", |t| t.contains("Memos: details"));
+    p.send("\x15");
+    p.typ("example.com");
+    p.wait_for("valid details", |t| t.contains("All set"));
+    // Tab to the provider choice (domain, app URL, provider), then Right: authentik.
+    p.send("\t");
+    p.send("\t");
+    p.send("\x1b[C");
+    let t = p.wait_for("authentik chosen", |t| {
+        t.contains("authentik URL") && t.contains("https://authentik.example.com")
+    });
+    assert!(t.contains("Memos → authentik"), "{t}");
+    assert!(t.contains("not used by authentik"), "{t}");
+    p.send("\r");
+    let t = p.wait_for("the blueprint preview", |t| {
+        t.contains("Blueprint oidc-wizard-memos.yaml") && t.contains("Client Secret")
+    });
+    assert!(!t.contains("digest"), "no digest for authentik:\n{t}");
+    let k = hotkey(&t, "Client Secret");
+    p.send(&k.to_string());
+    p.wait_for("the copy status", |t| {
+        t.contains("Copied Client Secret, 72 characters")
+    });
+    let copied = osc52_payloads(&p.raw.lock().unwrap());
+    assert_eq!(copied.len(), 1, "{copied:?}");
+    let secret = copied[0].clone();
+
+    p.send("\r");
+    p.wait_for("the save screen", |t| {
+        t.contains("save the blueprint") && t.contains("oidc-wizard-memos.yaml")
+    });
+    p.send("\x15");
+    p.typ(out.to_str().unwrap());
+    p.send("\r");
+    p.wait_for("the overwrite question", |t| t.contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old\n");
+    p.send("y");
+    let t = p.wait_for("the done screen", |t| {
+        t.contains("[5 Done]") && t.contains("The blueprint is written")
+    });
+    assert!(t.contains("/blueprints"), "{t}");
+    assert!(t.contains("Customization > Blueprints"), "{t}");
+
+    let text = std::fs::read_to_string(&out).unwrap();
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    assert_eq!(doc["version"].as_u64(), Some(1), "{text}");
+    let entries = doc["entries"].as_sequence().unwrap();
+    let provider = entries
+        .iter()
+        .find(|e| e["model"].as_str() == Some("authentik_providers_oauth2.oauth2provider"))
+        .unwrap_or_else(|| panic!("no provider entry:\n{text}"));
+    assert_eq!(
+        provider["attrs"]["client_secret"].as_str(),
+        Some(secret.as_str()),
+        "the copied secret is the blueprint's"
+    );
+    assert_eq!(provider["attrs"]["client_id"].as_str(), Some("memos"));
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["model"].as_str() == Some("authentik_core.application"))
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the blueprint holds a secret");
+    }
+    // Authelia's configuration is untouched.
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), CONFIG);
+
+    p.send("q");
+    assert_eq!(p.wait_exit(), 0, "screen:\n{}", p.text());
+    let prefs =
+        std::fs::read_to_string(home.join("xdg-config/oidc-wizard/prefs.json")).unwrap_or_default();
+    assert!(!prefs.contains(&secret));
+    assert!(!prefs.contains("authentik.example.com"), "{prefs}");
+}

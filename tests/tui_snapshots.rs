@@ -191,3 +191,62 @@ fn at_the_minimum_size() {
     key(&mut s, KeyCode::BackTab);
     insta::assert_snapshot!("details_min_last_field_60x16", render(&s, 60, 16));
 }
+
+/// The Details form of `filter`'s app with authentik chosen.
+fn to_authentik_details(s: &mut State, filter: &str) {
+    to_details(s, filter, "example.com");
+    s.focus = pos(s, &oidc_wizard::tui::state::FieldKind::Provider);
+    key(s, KeyCode::Right);
+}
+
+#[test]
+fn details_authentik() {
+    let mut s = state();
+    to_authentik_details(&mut s, "engomo");
+    both("details_authentik", &s);
+    // An app authentik does not document: the field says why.
+    let mut s = state();
+    to_details(&mut s, "wikidemo", "example.com");
+    s.focus = pos(&s, &oidc_wizard::tui::state::FieldKind::Provider);
+    both("details_authentik_unsupported", &s);
+}
+
+/// memos with authentik, the secret injected, on the preview.
+fn to_authentik_preview(s: &mut State) {
+    to_authentik_details(s, "memos");
+    let eff = key(s, KeyCode::Enter);
+    assert!(eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    update(s, Msg::SecretGenerated(Ok(SECRET.to_string())));
+}
+
+#[test]
+fn preview_authentik() {
+    let mut s = state();
+    to_authentik_preview(&mut s);
+    both("preview_authentik", &s);
+    // Narrow: the blueprint tab.
+    key(&mut s, KeyCode::Tab);
+    both("preview_authentik_blueprint_tab", &s);
+}
+
+#[test]
+fn review_and_done_authentik() {
+    let mut s = state();
+    to_authentik_preview(&mut s);
+    key(&mut s, KeyCode::Enter);
+    both("review_authentik", &s);
+    key(&mut s, KeyCode::Enter);
+    update(
+        &mut s,
+        Msg::BlueprintExists(PathBuf::from("oidc-wizard-memos.yaml")),
+    );
+    both("review_authentik_overwrite", &s);
+    key(&mut s, KeyCode::Char('y'));
+    update(
+        &mut s,
+        Msg::BlueprintWritten(Ok(PathBuf::from(
+            "/srv/authentik/blueprints/oidc-wizard-memos.yaml",
+        ))),
+    );
+    both("done_authentik", &s);
+}

@@ -137,13 +137,14 @@ fn invalid_fields_say_why_and_block_enter() {
     // Bad client id, then bad URL: focus jumps to the first bad field.
     ctrl(&mut s, 'u');
     typ(&mut s, "example.com");
-    s.focus = 3;
+    let id = pos(&s, &FieldKind::ClientId);
+    s.focus = id;
     ctrl(&mut s, 'u');
     typ(&mut s, "bad id!");
     assert!(s.field(&FieldKind::ClientId).unwrap().error.is_some());
     s.focus = 0;
     key(&mut s, KeyCode::Enter);
-    assert_eq!(s.focus, 3);
+    assert_eq!(s.focus, id);
     assert!(s.status.as_deref().unwrap().starts_with("Client ID"));
     ctrl(&mut s, 'u'); // empty client id: the default is used
     assert!(s.field(&FieldKind::ClientId).unwrap().error.is_none());
@@ -209,7 +210,7 @@ fn public_variant_needs_no_secret() {
 fn policy_choice_reaches_the_plan() {
     let mut s = state();
     to_details(&mut s, "memos", "example.com");
-    s.focus = 4;
+    s.focus = pos(&s, &FieldKind::Policy);
     key(&mut s, KeyCode::Right);
     assert_eq!(s.field_value(&FieldKind::Policy), "one_factor");
     let eff = key(&mut s, KeyCode::Enter);
@@ -795,4 +796,381 @@ fn y_during_the_merge_writes_once_it_is_ready_but_not_over_a_duplicate() {
     key(&mut s, KeyCode::Char('r'));
     let eff = update(&mut s, Msg::Merged(Ok(merge_output())));
     assert!(eff.is_empty());
+}
+
+// ---- the provider choice and the authentik flow (issue 6) ----
+
+use oidc_wizard::tui::state::Provider;
+
+/// Focuses the Provider field and presses Right (Authelia -> authentik).
+fn choose_authentik(s: &mut State) {
+    s.focus = pos(s, &FieldKind::Provider);
+    key(s, KeyCode::Right);
+}
+
+#[test]
+fn provider_choice_is_offered_only_when_authentik_documents_the_app() {
+    let mut s = state();
+    to_details(&mut s, "engomo", "example.com");
+    let f = s.field(&FieldKind::Provider).unwrap();
+    assert_eq!(f.choices.len(), 2);
+    assert_eq!(f.value(), "authelia");
+    assert!(f.note.is_none());
+    choose_authentik(&mut s);
+    assert_eq!(s.provider, Provider::Authentik);
+    assert_eq!(s.field_value(&FieldKind::Provider), "authentik");
+    // The focus stays on the choice; Left goes back to Authelia.
+    assert_eq!(s.fields[s.focus].kind, FieldKind::Provider);
+    key(&mut s, KeyCode::Left);
+    assert_eq!(s.provider, Provider::Authelia);
+
+    // An app authentik has no guide for: the field says why and stays on Authelia.
+    let mut s = state();
+    to_details(&mut s, "wikidemo", "example.com");
+    let f = s.field(&FieldKind::Provider).unwrap();
+    assert_eq!(f.choices.len(), 1);
+    let note = f.note.clone().unwrap();
+    assert!(note.contains("authentik does not document"), "{note}");
+    assert!(!note.contains("--provider"), "{note}");
+    choose_authentik(&mut s);
+    assert_eq!(s.provider, Provider::Authelia);
+    assert_eq!(s.status.as_deref(), Some(note.as_str()));
+}
+
+#[test]
+fn authentik_url_defaults_from_the_domain_and_follows_it() {
+    let mut s = state();
+    to_details(&mut s, "engomo", "example.com");
+    assert_eq!(
+        s.field_value(&FieldKind::AuthUrl),
+        "https://auth.example.com"
+    );
+    choose_authentik(&mut s);
+    let f = s.field(&FieldKind::AuthUrl).unwrap();
+    assert_eq!(f.label, "authentik URL");
+    assert_eq!(f.value(), "https://authentik.example.com");
+    // Typing the domain moves it along.
+    s.focus = 0;
+    typ(&mut s, ".org");
+    assert_eq!(
+        s.field_value(&FieldKind::AuthUrl),
+        "https://authentik.example.com.org"
+    );
+    // An edited authentik URL is kept across a switch to Authelia and back, and Authelia's
+    // own URL follows the domain meanwhile.
+    s.focus = pos(&s, &FieldKind::AuthUrl);
+    ctrl(&mut s, 'u');
+    typ(&mut s, "https://sso.example.net");
+    choose_authentik(&mut s); // Right again: back to Authelia
+    assert_eq!(s.provider, Provider::Authelia);
+    assert_eq!(
+        s.field_value(&FieldKind::AuthUrl),
+        "https://auth.example.com.org"
+    );
+    choose_authentik(&mut s);
+    assert_eq!(
+        s.field_value(&FieldKind::AuthUrl),
+        "https://sso.example.net"
+    );
+    // The plan takes it: the issuer is per application under that URL.
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    let bp = s.blueprint.as_ref().unwrap();
+    assert_eq!(
+        bp.endpoints.issuer,
+        "https://sso.example.net/application/o/engomo/"
+    );
+}
+
+#[test]
+fn authentik_does_not_apply_the_policy() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    s.focus = pos(&s, &FieldKind::Policy);
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.request().policy.as_deref(), Some("one_factor"));
+    choose_authentik(&mut s);
+    let p = s.field(&FieldKind::Policy).unwrap();
+    assert!(p.disabled);
+    assert!(p.note.as_deref().unwrap().contains("bind groups"));
+    assert_eq!(s.request().policy, None);
+    // Tab skips it; Left/Right on it change nothing.
+    let policy = pos(&s, &FieldKind::Policy);
+    for _ in 0..s.fields.len() * 2 {
+        key(&mut s, KeyCode::Tab);
+        assert_ne!(s.focus, policy);
+    }
+    s.focus = policy;
+    key(&mut s, KeyCode::Right);
+    assert_eq!(s.field_value(&FieldKind::Policy), "one_factor");
+    assert!(s.status.as_deref().unwrap().contains("bind groups"));
+    // The blueprint has no policy; back on Authelia the choice is still there.
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    assert!(!s.blueprint.as_ref().unwrap().blueprint.contains("policy"));
+    key(&mut s, KeyCode::Esc);
+    choose_authentik(&mut s);
+    assert_eq!(s.provider, Provider::Authelia);
+    assert!(!s.field(&FieldKind::Policy).unwrap().disabled);
+    assert_eq!(s.request().policy.as_deref(), Some("one_factor"));
+}
+
+#[test]
+fn authentik_secret_needs_no_digest_and_the_preview_copies_its_values() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    choose_authentik(&mut s);
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    assert!(matches!(eff.as_slice(), [Effect::GenerateSecret, ..]));
+    let eff = update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    assert!(eff.is_empty(), "no digest for authentik: {eff:?}");
+    assert!(!s.digest_pending());
+    let bp = s.blueprint.clone().unwrap();
+    assert_eq!(bp.client_secret.as_deref(), Some(SECRET));
+    assert!(bp.blueprint.contains(SECRET));
+    let items = s.copy_items();
+    let labels: Vec<&str> = items.iter().map(|i| i.label.as_str()).collect();
+    assert_eq!(&labels[..3], ["Client ID", "Client Secret", "Issuer"]);
+    assert_eq!(labels.last(), Some(&"Blueprint"));
+    let secret = items.iter().find(|i| i.label == "Client Secret").unwrap();
+    assert_eq!(secret.key, '2');
+    let eff = key(&mut s, KeyCode::Char('2'));
+    assert!(
+        matches!(eff.as_slice(), [Effect::Copy { label, value }] if label == "Client Secret" && value == SECRET)
+    );
+    assert_eq!(
+        s.status.as_deref(),
+        Some("Copied Client Secret, 72 characters")
+    );
+    let whole = items.iter().find(|i| i.label == "Blueprint").unwrap();
+    let eff = key(&mut s, KeyCode::Char(whole.key));
+    assert!(matches!(eff.as_slice(), [Effect::Copy { value, .. }] if *value == bp.blueprint));
+}
+
+#[test]
+fn public_authentik_client_draws_no_secret() {
+    let mut s = state();
+    to_details(&mut s, "engomo", "example.com");
+    choose_authentik(&mut s);
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(!eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    let bp = s.blueprint.as_ref().unwrap();
+    assert!(bp.client_secret.is_none());
+    assert!(!s.copy_items().iter().any(|i| i.label == "Client Secret"));
+    let uris: Vec<_> = s
+        .copy_items()
+        .into_iter()
+        .filter(|i| i.label.starts_with("Redirect URI"))
+        .map(|i| (i.label, i.value))
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            (
+                "Redirect URI 1".to_string(),
+                "https://engomo.example.com/auth".to_string()
+            ),
+            (
+                "Redirect URI 2".to_string(),
+                "com.engomo.engomo://callback/".to_string()
+            )
+        ]
+    );
+}
+
+#[test]
+fn authentik_review_saves_the_blueprint_and_asks_before_overwriting() {
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    choose_authentik(&mut s);
+    key(&mut s, KeyCode::Enter);
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.into())));
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(eff.is_empty(), "no merge for authentik: {eff:?}");
+    assert_eq!(s.screen, Screen::Review);
+    assert!(matches!(s.review, Review::SavePath));
+    assert!(s.text_focus());
+    let default = s.blueprint.as_ref().unwrap().file_name.clone();
+    assert_eq!(s.path_input.value, default);
+    // q and y are text here.
+    ctrl(&mut s, 'u');
+    key(&mut s, KeyCode::Enter);
+    assert!(s.status.as_deref().unwrap().contains(&default));
+    typ(&mut s, "/tmp/qy/memos.yaml");
+    assert_eq!(s.quit, None);
+    let eff = key(&mut s, KeyCode::Enter);
+    let [
+        Effect::SaveBlueprint {
+            path,
+            plan,
+            overwrite,
+        },
+    ] = eff.as_slice()
+    else {
+        panic!("{eff:?}")
+    };
+    assert_eq!(path, &PathBuf::from("/tmp/qy/memos.yaml"));
+    assert!(!overwrite);
+    assert_eq!(plan.client_secret.as_deref(), Some(SECRET));
+    // The file exists: y overwrites, only then.
+    update(
+        &mut s,
+        Msg::BlueprintExists(PathBuf::from("/tmp/qy/memos.yaml")),
+    );
+    assert!(matches!(&s.review, Review::Overwrite(p) if p == &PathBuf::from("/tmp/qy/memos.yaml")));
+    assert!(!s.text_focus());
+    assert!(
+        keymap::hints_in(&s)
+            .iter()
+            .any(|(k, h)| *k == "y" && *h == "overwrite")
+    );
+    // Esc goes back to the path; Enter asks again (never overwrites by itself).
+    key(&mut s, KeyCode::Esc);
+    assert!(matches!(s.review, Review::SavePath));
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        eff.as_slice(),
+        [Effect::SaveBlueprint {
+            overwrite: false,
+            ..
+        }]
+    ));
+    update(
+        &mut s,
+        Msg::BlueprintExists(PathBuf::from("/tmp/qy/memos.yaml")),
+    );
+    let eff = key(&mut s, KeyCode::Char('y'));
+    assert!(matches!(
+        eff.as_slice(),
+        [Effect::SaveBlueprint { overwrite: true, path, .. }] if path == &PathBuf::from("/tmp/qy/memos.yaml")
+    ));
+    // A failed write returns to the path with the reason.
+    update(
+        &mut s,
+        Msg::BlueprintWritten(Err(Error::file("/tmp/qy/memos.yaml", "permission denied"))),
+    );
+    assert!(matches!(s.review, Review::SavePath));
+    assert!(s.status.as_deref().unwrap().contains("permission denied"));
+    key(&mut s, KeyCode::Enter);
+    let eff = update(
+        &mut s,
+        Msg::BlueprintWritten(Ok(PathBuf::from("/tmp/qy/memos.yaml"))),
+    );
+    assert_eq!(s.screen, Screen::Done);
+    assert_eq!(
+        s.blueprint_written.as_deref(),
+        Some(std::path::Path::new("/tmp/qy/memos.yaml"))
+    );
+    // Preferences keep the domain, never the authentik URL as Authelia's.
+    for e in &eff {
+        if let Effect::SavePrefs(p) = e {
+            assert_eq!(p.authelia_url, None);
+        }
+    }
+    assert_eq!(s.prefs.domain.as_deref(), Some("example.com"));
+    assert_eq!(s.prefs.authelia_url, None);
+}
+
+#[test]
+fn picking_an_app_authentik_does_not_document_returns_to_authelia() {
+    let mut s = state();
+    to_details(&mut s, "engomo", "example.com");
+    choose_authentik(&mut s);
+    key(&mut s, KeyCode::Esc);
+    ctrl(&mut s, 'u');
+    typ(&mut s, "wikidemo");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.provider, Provider::Authelia);
+    assert_eq!(s.field(&FieldKind::AuthUrl).unwrap().label, "Authelia URL");
+    assert!(!s.field(&FieldKind::Policy).unwrap().disabled);
+}
+
+#[test]
+fn authentik_covers_one_setup_and_says_so_on_the_variant_field() {
+    // wikidemo has variants but no authentik guide; use the real catalog's apps with both.
+    let with_variant = oidc_wizard::provider::authentik::entries()
+        .unwrap()
+        .into_iter()
+        .find_map(|ak| {
+            let e = oidc_wizard::catalog::find(&ak.slug).ok()?;
+            (!e.variants.is_empty()).then_some(e.slug.clone())
+        });
+    let Some(slug) = with_variant else {
+        eprintln!("no authentik app with catalog variants: nothing to check");
+        return;
+    };
+    let mut s = State::new(
+        oidc_wizard::catalog::all().unwrap(),
+        Init {
+            config_path: None,
+            prefs: Prefs::default(),
+            color: false,
+            size: (80, 24),
+        },
+    );
+    let i = s.catalog.iter().position(|e| e.slug == slug).unwrap();
+    oidc_wizard::tui::update::pick(&mut s, i);
+    choose_authentik(&mut s);
+    assert_eq!(s.provider, Provider::Authentik);
+    let v = s.field(&FieldKind::Variant).unwrap();
+    assert!(v.disabled);
+    assert!(
+        v.note
+            .as_deref()
+            .unwrap()
+            .contains("authentik's guide covers")
+    );
+    // It shows the setup authentik builds.
+    let ak = oidc_wizard::provider::authentik::find(&slug).unwrap();
+    assert_eq!(
+        Some(v.value()),
+        ak.catalog_variant.as_deref().or(Some("default"))
+    );
+}
+
+#[test]
+fn a_changed_blueprint_is_saved_again_an_unchanged_one_is_done() {
+    let mut s = state();
+    to_details(&mut s, "engomo", "example.com");
+    choose_authentik(&mut s);
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter);
+    update(
+        &mut s,
+        Msg::BlueprintWritten(Ok(PathBuf::from("/tmp/e.yaml"))),
+    );
+    assert_eq!(s.screen, Screen::Done);
+    // Back to the preview and on again: the same blueprint is written already.
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Done);
+    // Another domain: a different blueprint, so Enter asks where to save it.
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    s.focus = 0;
+    typ(&mut s, ".org");
+    key(&mut s, KeyCode::Enter);
+    assert!(s.blueprint_written.is_none());
+    let eff = key(&mut s, KeyCode::Enter);
+    assert!(eff.is_empty());
+    assert_eq!(s.screen, Screen::Review);
+    assert!(matches!(s.review, Review::SavePath));
+}
+
+#[test]
+fn a_late_configuration_read_does_not_start_a_merge_on_the_blueprint_screen() {
+    let mut s = state();
+    to_details(&mut s, "engomo", "example.com");
+    choose_authentik(&mut s);
+    key(&mut s, KeyCode::Enter);
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(s.review, Review::SavePath));
+    let eff = update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc())));
+    assert!(eff.is_empty(), "{eff:?}");
+    assert!(matches!(s.review, Review::SavePath));
 }

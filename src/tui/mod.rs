@@ -1,12 +1,13 @@
 //! The terminal wizard: pick an app, fill in the details, preview and copy the values, review
-//! the diff of `configuration.yml`, write.
+//! the diff of `configuration.yml`, write. With authentik chosen on the Details screen (for apps
+//! authentik documents), the preview shows the blueprint and the review saves it as a file.
 //!
 //! The shape is State / Msg / update / view:
 //! [`state`] holds everything, [`update::update`] is all the behavior (no I/O) and returns
 //! [`msg::Effect`]s, [`view::view`] draws. This module is the runtime: it sets up and restores
 //! the terminal (also on error and panic), runs the event loop, and runs the effects (the digest
-//! on a worker thread, the clipboard, reading, merging and writing the configuration, saving
-//! preferences), feeding every result back as a [`msg::Msg`].
+//! on a worker thread, the clipboard, reading, merging and writing the configuration, writing
+//! the blueprint, saving preferences), feeding every result back as a [`msg::Msg`].
 
 pub mod clipboard;
 pub mod keymap;
@@ -195,6 +196,20 @@ impl Runtime {
             }
             Effect::SavePrefs(p) => {
                 let _ = prefs::save(&p);
+            }
+            Effect::SaveBlueprint {
+                path,
+                plan,
+                overwrite,
+            } => {
+                let full = expand_home(&path);
+                if !overwrite && full.symlink_metadata().is_ok() && !full.is_dir() {
+                    queue.push_back(Msg::BlueprintExists(path));
+                } else {
+                    let r = crate::provider::authentik::write_blueprint(&full, &plan, overwrite)
+                        .map(|p| std::path::absolute(&p).unwrap_or(p));
+                    queue.push_back(Msg::BlueprintWritten(r));
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ use crate::config::{Document, MergeOutput, OnDuplicate, Written};
 use crate::error::Error;
 use crate::plan::Plan;
 use crate::prefs::Prefs;
+use crate::provider::authentik::BlueprintPlan;
 use crossterm::event::KeyEvent;
 use std::path::PathBuf;
 
@@ -40,6 +41,10 @@ pub enum Msg {
     Merged(Result<Merged, Error>),
     /// The write finished.
     Written(Result<Written, Error>),
+    /// authentik: the blueprint's path names an existing file (nothing was written).
+    BlueprintExists(PathBuf),
+    /// authentik: the blueprint was written (to this path, made absolute) or not.
+    BlueprintWritten(Result<PathBuf, Error>),
 }
 
 /// Work for the runtime.
@@ -76,6 +81,17 @@ pub enum Effect {
     },
     /// Save the preferences (never a secret).
     SavePrefs(Prefs),
+    /// authentik: write the blueprint file with [`crate::provider::authentik::write_blueprint`]
+    /// (mode 0600 when it holds a secret). Without `overwrite`, an existing file is left alone
+    /// and [`Msg::BlueprintExists`] answers; else [`Msg::BlueprintWritten`].
+    SaveBlueprint {
+        /// Where.
+        path: PathBuf,
+        /// The blueprint.
+        plan: Box<BlueprintPlan>,
+        /// The user confirmed overwriting an existing file.
+        overwrite: bool,
+    },
 }
 
 /// A merge as the Review screen shows it. The merge's own output rides along for the write

@@ -9,6 +9,7 @@ use crate::catalog::{self, AppEntry, Setup};
 use crate::config::{Document, SessionDefaults, Written};
 use crate::plan::{self, Plan, Request, SecretState};
 use crate::prefs::Prefs;
+use crate::provider::authentik::{self, BlueprintPlan};
 use std::path::PathBuf;
 
 /// The wizard's screens, in order.
@@ -48,13 +49,14 @@ impl Screen {
     }
 }
 
-/// The identity provider the wizard builds for. Only Authelia today; authentik (issue 6) will be
-/// a second variant, chosen on the Details screen, with its own default URL and output.
+/// The identity provider the wizard builds for, chosen on the Details screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Provider {
     /// Authelia: a client merged into `configuration.yml`.
     #[default]
     Authelia,
+    /// authentik: a blueprint file the authentik worker applies.
+    Authentik,
 }
 
 impl Provider {
@@ -62,6 +64,15 @@ impl Provider {
     pub fn name(self) -> &'static str {
         match self {
             Provider::Authelia => "Authelia",
+            Provider::Authentik => "authentik",
+        }
+    }
+
+    /// The value of the Details screen's provider choice.
+    pub fn id(self) -> &'static str {
+        match self {
+            Provider::Authelia => "authelia",
+            Provider::Authentik => "authentik",
         }
     }
 
@@ -69,6 +80,7 @@ impl Provider {
     pub fn default_url(self, domain: &str) -> String {
         match self {
             Provider::Authelia => plan::default_auth_url(domain),
+            Provider::Authentik => crate::provider::authentik::default_auth_url(domain),
         }
     }
 }
@@ -172,6 +184,8 @@ pub enum FieldKind {
     AuthUrl,
     /// Client id.
     ClientId,
+    /// Which identity provider (Authelia, or authentik when it documents the app).
+    Provider,
     /// one_factor / two_factor.
     Policy,
     /// Which of the entry's setups (only when it has variants).
@@ -201,6 +215,10 @@ pub struct Field {
     pub help: String,
     /// Why the value is not acceptable.
     pub error: Option<String>,
+    /// A line shown below the value whether focused or not (why a choice is limited).
+    pub note: Option<String>,
+    /// The field does not apply (shown dimmed, skipped by Tab, not used).
+    pub disabled: bool,
 }
 
 impl Field {
@@ -216,6 +234,8 @@ impl Field {
             placeholder: String::new(),
             help: help.into(),
             error: None,
+            note: None,
+            disabled: false,
         }
     }
 
@@ -281,6 +301,10 @@ pub enum Review {
     Writing,
     /// Writing failed (the file is unchanged).
     WriteFailed(String),
+    /// authentik: the user types where to save the blueprint.
+    SavePath,
+    /// authentik: the file exists; `y` overwrites it.
+    Overwrite(PathBuf),
 }
 
 /// The wizard's whole state.
@@ -318,6 +342,12 @@ pub struct State {
     pub secret_error: Option<String>,
     /// Preview: the plan.
     pub plan: Option<Plan>,
+    /// Preview (authentik): the blueprint, its steps and values.
+    pub blueprint: Option<Box<BlueprintPlan>>,
+    /// Details: the provider URL field of the provider not chosen (kept while switching).
+    pub other_auth: Option<Field>,
+    /// Done (authentik): where the blueprint was written.
+    pub blueprint_written: Option<PathBuf>,
     /// Preview: which pane is shown (narrow) or scrolled (wide).
     pub pane: Pane,
     /// Preview: scroll of the values pane.
@@ -395,6 +425,9 @@ impl State {
             secret_digest: None,
             secret_error: None,
             plan: None,
+            blueprint: None,
+            other_auth: None,
+            blueprint_written: None,
             pane: Pane::Values,
             values_scroll: 0,
             yaml_scroll: 0,
@@ -445,10 +478,34 @@ impl State {
             .filter(|v| !v.is_empty() && *v != "default")
     }
 
-    /// The chosen setup of the picked app.
+    /// The chosen setup of the picked app (for authentik, the one its guide documents).
     pub fn setup(&self) -> Option<Setup<'static>> {
         let e = self.entry()?;
-        catalog::setup_of(e, self.variant()).ok()
+        match self.provider {
+            Provider::Authelia => catalog::setup_of(e, self.variant()).ok(),
+            Provider::Authentik => authentik::setup(&e.slug).ok(),
+        }
+    }
+
+    /// Whether the client needs a secret drawn for the chosen provider.
+    pub fn needs_secret(&self) -> bool {
+        match self.provider {
+            Provider::Authelia => self.setup().is_some_and(|st| plan::needs_secret(&st)),
+            Provider::Authentik => self
+                .entry()
+                .is_some_and(|e| authentik::needs_secret(&e.slug)),
+        }
+    }
+
+    /// Validates the form's request for the chosen provider.
+    pub fn resolve(&self) -> crate::error::Result<plan::Resolved> {
+        let (Some(entry), Some(setup)) = (self.entry(), self.setup()) else {
+            return Err(crate::error::Error::input("no app picked"));
+        };
+        match self.provider {
+            Provider::Authelia => plan::resolve(entry, &setup, &self.request()),
+            Provider::Authentik => authentik::resolve(entry, &self.request()),
+        }
     }
 
     /// The field of a kind.
@@ -466,7 +523,7 @@ impl State {
         match self.screen {
             Screen::App => true,
             Screen::Details => self.fields.get(self.focus).is_some_and(Field::is_text),
-            Screen::Review => matches!(self.review, Review::AskPath),
+            Screen::Review => matches!(self.review, Review::AskPath | Review::SavePath),
             _ => false,
         }
     }
@@ -492,7 +549,11 @@ impl State {
             app_url: opt(FieldKind::AppUrl),
             auth_url: opt(FieldKind::AuthUrl),
             client_id: opt(FieldKind::ClientId),
-            policy: opt(FieldKind::Policy),
+            policy: if self.provider == Provider::Authelia {
+                opt(FieldKind::Policy)
+            } else {
+                None
+            },
             values,
         }
     }
@@ -503,7 +564,12 @@ impl State {
             return None;
         }
         let (entry, setup) = (self.entry()?, self.setup()?);
-        let resolved = plan::resolve(entry, &setup, &self.request()).ok()?;
+        let resolved = self.resolve().ok()?;
+        if self.provider == Provider::Authentik {
+            let secret = self.needs_secret().then_some("preview");
+            let bp = authentik::plan(entry, &resolved, secret).ok()?;
+            return Some(bp.redirect_uris.into_iter().map(|r| r.url).collect());
+        }
         let secret = if plan::needs_secret(&setup) {
             SecretState::Pending("preview".into())
         } else {
@@ -527,11 +593,17 @@ impl State {
 
     /// Whether the digest is still being computed.
     pub fn digest_pending(&self) -> bool {
-        self.secret_plain.is_some() && self.secret_digest.is_none() && self.secret_error.is_none()
+        self.provider == Provider::Authelia
+            && self.secret_plain.is_some()
+            && self.secret_digest.is_none()
+            && self.secret_error.is_none()
     }
 
     /// Every value the preview offers to copy, with its hotkey.
     pub fn copy_items(&self) -> Vec<CopyItem> {
+        if self.provider == Provider::Authentik {
+            return self.blueprint_items();
+        }
         let Some(p) = &self.plan else {
             return Vec::new();
         };
@@ -575,6 +647,50 @@ impl State {
             v.push((format!("File {path}"), content.clone(), true));
         }
         v.push(("Client YAML".into(), crate::render::client_yaml(p), true));
+        v.into_iter()
+            .zip(HOTKEYS.chars())
+            .map(|((label, value, block), key)| CopyItem {
+                key,
+                label,
+                value,
+                block,
+            })
+            .collect()
+    }
+
+    /// authentik's copyable values: the blueprint's labelled values, the env block and files of
+    /// the app side, and the whole blueprint.
+    fn blueprint_items(&self) -> Vec<CopyItem> {
+        let Some(bp) = &self.blueprint else {
+            return Vec::new();
+        };
+        let p = &bp.plan;
+        let mut v: Vec<(String, String, bool)> = bp
+            .values
+            .iter()
+            .map(|(l, x)| (l.clone(), x.clone(), false))
+            .collect();
+        // Several redirect URIs: number them so each label says which one.
+        let n = v.iter().filter(|x| x.0 == "Redirect URI").count();
+        if n > 1 {
+            let mut i = 0;
+            for x in v.iter_mut().filter(|x| x.0 == "Redirect URI") {
+                i += 1;
+                x.0 = format!("Redirect URI {i}");
+            }
+        }
+        if !p.env.is_empty() {
+            v.push((".env block".into(), crate::render::dotenv(p), true));
+            v.push((
+                "Compose environment".into(),
+                crate::render::compose_env(p),
+                true,
+            ));
+        }
+        for (path, _, content) in &p.files {
+            v.push((format!("File {path}"), content.clone(), true));
+        }
+        v.push(("Blueprint".into(), bp.blueprint.clone(), true));
         v.into_iter()
             .zip(HOTKEYS.chars())
             .map(|((label, value, block), key)| CopyItem {

@@ -3,13 +3,14 @@
 
 use super::keymap::{self, Action};
 use super::msg::{Effect, Msg};
-use super::state::{Field, FieldKind, Input, Pane, Review, Screen, State};
+use super::state::{Field, FieldKind, Input, Pane, Provider, Review, Screen, State};
 use crate::client;
 use crate::config::OnDuplicate;
 use crate::error::Error;
 use crate::exit;
 use crate::inputs::{HttpUrl, parse_domain};
-use crate::plan::{self, Plan, default_app_url, needs_secret, resolve};
+use crate::plan::{self, Plan, default_app_url};
+use crate::provider::authentik;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 
@@ -51,6 +52,10 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             s.secret_error = None;
             if s.screen == Screen::Preview {
                 build_plan(s);
+            }
+            // authentik keeps the secret as it is: no digest to compute.
+            if s.provider == Provider::Authentik {
+                return Vec::new();
             }
             vec![Effect::Digest(plain)]
         }
@@ -114,13 +119,46 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             s.review = Review::WriteFailed(e.to_string());
             Vec::new()
         }
+        Msg::BlueprintExists(path) => {
+            if s.screen == Screen::Review && matches!(s.review, Review::Writing) {
+                s.status = Some(format!(
+                    "{} exists: y overwrites it, Esc chooses another path",
+                    path.display()
+                ));
+                s.review = Review::Overwrite(path);
+            }
+            Vec::new()
+        }
+        Msg::BlueprintWritten(Ok(path)) => {
+            s.blueprint_written = Some(path);
+            s.screen = Screen::Done;
+            s.review = Review::Idle;
+            s.status = None;
+            let mut prefs = s.prefs.clone();
+            remember_inputs(s, &mut prefs);
+            if prefs != s.prefs {
+                s.prefs = prefs.clone();
+                return vec![Effect::SavePrefs(prefs)];
+            }
+            Vec::new()
+        }
+        Msg::BlueprintWritten(Err(e)) => {
+            if s.screen == Screen::Review {
+                s.review = Review::SavePath;
+                s.status = Some(format!("Not written: {e}"));
+            }
+            Vec::new()
+        }
     }
 }
 
 fn remember_inputs(s: &State, prefs: &mut crate::prefs::Prefs) {
     if let Some(p) = &s.plan {
         prefs.domain = Some(p.resolved.domain.clone());
-        prefs.authelia_url = Some(p.resolved.auth_url.base());
+        // The Authelia URL only: an authentik URL is not Authelia's.
+        if s.provider == Provider::Authelia {
+            prefs.authelia_url = Some(p.resolved.auth_url.base());
+        }
     }
 }
 
@@ -140,14 +178,14 @@ fn config_loaded(
             if s.screen == Screen::Details {
                 prefill_from_session(s);
             }
-            if s.screen == Screen::Review {
+            if s.screen == Screen::Review && s.provider == Provider::Authelia {
                 return start_merge(s);
             }
         }
         Err(e) => {
             s.config = None;
             s.config_error = Some(e.to_string());
-            if s.screen == Screen::Review {
+            if s.screen == Screen::Review && s.provider == Provider::Authelia {
                 s.review = Review::Failed(e.to_string());
             }
         }
@@ -286,13 +324,76 @@ pub fn pick(s: &mut State, idx: usize) -> Vec<Effect> {
     s.form_error = None;
     if !same || s.fields.is_empty() {
         s.plan = None;
+        s.blueprint = None;
         s.secret_plain = None;
         s.secret_digest = None;
         s.secret_error = None;
+        let unsupported = s.entry().is_some_and(|e| !authentik::supports(&e.slug));
+        if s.provider == Provider::Authentik && unsupported {
+            swap_auth_field(s, Provider::Authelia);
+        }
         build_fields(s, None);
         s.focus = 0;
     }
     Vec::new()
+}
+
+/// Puts the provider URL field of `to` in place (kept from an earlier switch, or new and
+/// following the domain), keeping the current one for a switch back.
+fn swap_auth_field(s: &mut State, to: Provider) {
+    if s.provider == to {
+        return;
+    }
+    let fresh = Field::text(
+        FieldKind::AuthUrl,
+        &format!("{} URL", to.name()),
+        "",
+        "The provider's address; follows the domain until edited",
+    );
+    let incoming = s
+        .other_auth
+        .take()
+        .filter(|f| f.label.starts_with(to.name()))
+        .unwrap_or(fresh);
+    if let Some(i) = s.fields.iter().position(|f| f.kind == FieldKind::AuthUrl) {
+        s.other_auth = Some(std::mem::replace(&mut s.fields[i], incoming));
+    } else {
+        s.other_auth = None;
+    }
+    s.provider = to;
+}
+
+/// Chooses the provider on the Details screen: the form follows (provider URL, policy, the
+/// setup's inputs) and a new secret is drawn for the new provider's preview.
+pub fn set_provider(s: &mut State, to: Provider) {
+    if s.provider == to {
+        return;
+    }
+    if to == Provider::Authentik
+        && let Some(e) = s.entry()
+        && !authentik::supports(&e.slug)
+    {
+        s.status = authentik::unsupported_reason(&e.slug).map(|r| short_reason(&r));
+        return;
+    }
+    let variant = s.variant().map(str::to_string);
+    swap_auth_field(s, to);
+    s.plan = None;
+    s.blueprint = None;
+    s.secret_plain = None;
+    s.secret_digest = None;
+    s.secret_error = None;
+    build_fields(s, variant);
+    s.focus = s
+        .fields
+        .iter()
+        .position(|f| f.kind == FieldKind::Provider)
+        .unwrap_or(0);
+}
+
+/// The reason without its command-line advice (the wizard offers Authelia instead).
+fn short_reason(r: &str) -> String {
+    r.split(" (use --provider").next().unwrap_or(r).to_string()
 }
 
 /// Builds the form for the picked app and setup, carrying over values of fields that stay.
@@ -300,13 +401,17 @@ fn build_fields(s: &mut State, variant: Option<String>) {
     let Some(entry) = s.entry() else { return };
     let old = std::mem::take(&mut s.fields);
     let keep = |k: &FieldKind| old.iter().find(|f| &f.kind == k).cloned();
-    let setup = crate::catalog::setup_of(entry, variant.as_deref()).unwrap_or_else(|_| {
+    let authelia_setup = crate::catalog::setup_of(entry, variant.as_deref()).unwrap_or_else(|_| {
         entry
             .setups()
             .into_iter()
             .next()
             .expect("an entry has a main setup")
     });
+    let setup = match s.provider {
+        Provider::Authentik => authentik::setup(&entry.slug).unwrap_or(authelia_setup),
+        Provider::Authelia => authelia_setup,
+    };
 
     let mut fields = Vec::new();
     let domain_prefill = s
@@ -332,6 +437,27 @@ fn build_fields(s: &mut State, variant: Option<String>) {
             "Where users open the app; follows the domain until edited",
         )
     }));
+    let mut prov = Field::text(
+        FieldKind::Provider,
+        "Provider",
+        "",
+        "←/→ chooses the identity provider",
+    );
+    prov.choices = vec![("authelia".into(), "Authelia".into())];
+    match authentik::unsupported_reason(&entry.slug) {
+        None => {
+            prov.choices
+                .push(("authentik".into(), "authentik (a blueprint file)".into()));
+            prov.help = "←/→: Authelia (configuration.yml) or authentik (a blueprint)".into();
+        }
+        Some(r) => prov.note = Some(short_reason(&r)),
+    }
+    prov.choice = prov
+        .choices
+        .iter()
+        .position(|c| c.0 == s.provider.id())
+        .unwrap_or(0);
+    fields.push(prov);
     fields.push(keep(&FieldKind::AuthUrl).unwrap_or_else(|| {
         let mut f = Field::text(
             FieldKind::AuthUrl,
@@ -343,8 +469,13 @@ fn build_fields(s: &mut State, variant: Option<String>) {
             .session
             .authelia_url
             .clone()
-            .filter(|u| !u.is_empty())
-            .or_else(|| s.prefs.authelia_url.clone());
+            .filter(|u| !u.is_empty() && s.provider == Provider::Authelia)
+            .or_else(|| {
+                s.prefs
+                    .authelia_url
+                    .clone()
+                    .filter(|_| s.provider == Provider::Authelia)
+            });
         if let Some(u) = saved {
             let follows = parse_domain(&domain_prefill)
                 .is_ok_and(|d| trim_slash(&u) == trim_slash(&s.provider.default_url(&d)));
@@ -358,14 +489,8 @@ fn build_fields(s: &mut State, variant: Option<String>) {
     let default_id = setup.client.client_id.clone();
     let mut id = keep(&FieldKind::ClientId)
         .filter(|f| f.edited)
-        .unwrap_or_else(|| {
-            Field::text(
-                FieldKind::ClientId,
-                "Client ID",
-                &default_id,
-                "The id Authelia and the app share",
-            )
-        });
+        .unwrap_or_else(|| Field::text(FieldKind::ClientId, "Client ID", &default_id, ""));
+    id.help = format!("The id {} and the app share", s.provider.name());
     id.placeholder = default_id;
     fields.push(id);
     fields.push(keep(&FieldKind::Policy).unwrap_or_else(|| {
@@ -384,6 +509,12 @@ fn build_fields(s: &mut State, variant: Option<String>) {
         ];
         f
     }));
+    if let Some(f) = fields.iter_mut().find(|f| f.kind == FieldKind::Policy) {
+        f.disabled = s.provider == Provider::Authentik;
+        f.note = f.disabled.then(|| {
+            "not used by authentik: bind groups or users to the application instead".into()
+        });
+    }
     if !entry.variants.is_empty() {
         let mut f = Field::text(
             FieldKind::Variant,
@@ -404,8 +535,28 @@ fn build_fields(s: &mut State, variant: Option<String>) {
         f.choice = f
             .choices
             .iter()
-            .position(|c| Some(c.0.as_str()) == setup.variant)
+            .position(|c| Some(c.0.as_str()) == authelia_setup.variant)
             .unwrap_or(0);
+        if s.provider == Provider::Authentik {
+            f.disabled = true;
+            let covers = match setup.variant {
+                Some(v) => entry
+                    .setups()
+                    .iter()
+                    .find(|st| st.variant == Some(v))
+                    .map_or(v.to_string(), |st| st.label.to_string()),
+                None => "the main setup".to_string(),
+            };
+            f.note = Some(format!("authentik's guide covers {covers} only"));
+            // Show the setup authentik builds (Authelia's choice follows it when switching back).
+            if let Some(i) = f
+                .choices
+                .iter()
+                .position(|c| c.0 == setup.variant.unwrap_or("default"))
+            {
+                f.choice = i;
+            }
+        }
         fields.push(f);
     }
     for spec in plan::inputs_of(entry, &setup) {
@@ -472,6 +623,7 @@ fn refresh_fields(s: &mut State) {
         }
         let v = f.input.value.trim();
         f.error = match &f.kind {
+            _ if f.disabled => None,
             FieldKind::Domain => parse_domain(v).err().map(|e| e.to_string()),
             FieldKind::AppUrl if !v.is_empty() => {
                 HttpUrl::parse(v, "app URL").err().map(|e| e.to_string())
@@ -519,7 +671,9 @@ fn focused_input(s: &mut State) -> Option<&mut Input> {
             .get_mut(s.focus)
             .filter(|f| f.is_text())
             .map(|f| &mut f.input),
-        Screen::Review if matches!(s.review, Review::AskPath) => Some(&mut s.path_input),
+        Screen::Review if matches!(s.review, Review::AskPath | Review::SavePath) => {
+            Some(&mut s.path_input)
+        }
         _ => None,
     }
 }
@@ -565,8 +719,20 @@ fn text_key(s: &mut State, k: KeyEvent) {
 fn details_action(s: &mut State, a: Action) -> Vec<Effect> {
     let n = s.fields.len().max(1);
     match a {
-        Action::Next | Action::Down => s.focus = (s.focus + 1) % n,
-        Action::Prev | Action::Up => s.focus = (s.focus + n - 1) % n,
+        Action::Next | Action::Down | Action::Prev | Action::Up => {
+            let fwd = matches!(a, Action::Next | Action::Down);
+            // Skip fields that do not apply (at most once round).
+            for _ in 0..n {
+                s.focus = if fwd {
+                    (s.focus + 1) % n
+                } else {
+                    (s.focus + n - 1) % n
+                };
+                if !s.fields.get(s.focus).is_some_and(|f| f.disabled) {
+                    break;
+                }
+            }
+        }
         Action::Clear => {
             if let Some(f) = s.fields.get_mut(s.focus)
                 && f.is_text()
@@ -584,6 +750,22 @@ fn details_action(s: &mut State, a: Action) -> Vec<Effect> {
                 // Left/Right move the cursor in a text field.
                 f.input
                     .move_by(if a == Action::ChoiceLeft { -1 } else { 1 });
+                return Vec::new();
+            }
+            if f.disabled {
+                s.status = f.note.clone();
+                return Vec::new();
+            }
+            if f.kind == FieldKind::Provider {
+                if f.choices.len() < 2 {
+                    s.status = f.note.clone();
+                    return Vec::new();
+                }
+                let to = match s.provider {
+                    Provider::Authelia => Provider::Authentik,
+                    Provider::Authentik => Provider::Authelia,
+                };
+                set_provider(s, to);
                 return Vec::new();
             }
             let m = f.choices.len();
@@ -632,14 +814,21 @@ fn continue_to_preview(s: &mut State) -> Vec<Effect> {
     let (Some(entry), Some(setup)) = (s.entry(), s.setup()) else {
         return Vec::new();
     };
-    // Check the whole plan (Authelia's rules) before leaving the form.
-    let check = resolve(entry, &setup, &s.request()).and_then(|r| {
-        let secret = if needs_secret(&setup) {
-            plan::SecretState::Pending("x".repeat(72))
-        } else {
-            plan::SecretState::None
-        };
-        Plan::build(entry, &setup, &r, secret)
+    let needs = s.needs_secret();
+    // Check the whole plan (the provider's rules) before leaving the form.
+    let check = s.resolve().and_then(|r| match s.provider {
+        Provider::Authelia => {
+            let secret = if needs {
+                plan::SecretState::Pending("x".repeat(72))
+            } else {
+                plan::SecretState::None
+            };
+            Plan::build(entry, &setup, &r, secret).map(|_| ())
+        }
+        Provider::Authentik => {
+            let x = "x".repeat(72);
+            authentik::plan(entry, &r, needs.then_some(x.as_str())).map(|_| ())
+        }
     });
     if let Err(e) = check {
         s.form_error = Some(e.to_string());
@@ -652,7 +841,7 @@ fn continue_to_preview(s: &mut State) -> Vec<Effect> {
     s.values_scroll = 0;
     s.yaml_scroll = 0;
     let mut effects = Vec::new();
-    if needs_secret(&setup) {
+    if needs {
         if s.secret_plain.is_none() || s.secret_error.is_some() {
             s.secret_plain = None;
             s.secret_digest = None;
@@ -668,9 +857,11 @@ fn continue_to_preview(s: &mut State) -> Vec<Effect> {
         build_plan(s);
     }
     let mut prefs = s.prefs.clone();
-    if let Ok(r) = resolve(entry, &setup, &s.request()) {
+    if let Ok(r) = s.resolve() {
         prefs.domain = Some(r.domain);
-        prefs.authelia_url = Some(r.auth_url.base());
+        if s.provider == Provider::Authelia {
+            prefs.authelia_url = Some(r.auth_url.base());
+        }
     }
     if prefs != s.prefs {
         s.prefs = prefs.clone();
@@ -684,16 +875,42 @@ fn build_plan(s: &mut State) {
     let (Some(entry), Some(setup)) = (s.entry(), s.setup()) else {
         return;
     };
-    let secret = if needs_secret(&setup) {
+    let needs = s.needs_secret();
+    if s.provider == Provider::Authentik {
+        let before = s.blueprint.take().map(|b| b.blueprint);
+        s.plan = None;
+        if needs && s.secret_plain.is_none() {
+            return;
+        }
+        let secret = if needs { s.secret_plain.clone() } else { None };
+        match s
+            .resolve()
+            .and_then(|r| authentik::plan(entry, &r, secret.as_deref()))
+        {
+            Ok(bp) => {
+                // A changed blueprint is not the file written: Enter on the preview saves again.
+                if before.as_deref() != Some(bp.blueprint.as_str()) {
+                    s.blueprint_written = None;
+                }
+                s.plan = Some(bp.plan.clone());
+                s.blueprint = Some(Box::new(bp));
+            }
+            Err(e) => s.status = Some(e.to_string()),
+        }
+        return;
+    }
+    let secret = if needs {
         s.secret_state()
     } else {
         plan::SecretState::None
     };
-    if needs_secret(&setup) && matches!(secret, plan::SecretState::None) {
+    if needs && matches!(secret, plan::SecretState::None) {
         s.plan = None;
         return;
     }
-    match resolve(entry, &setup, &s.request()).and_then(|r| Plan::build(entry, &setup, &r, secret))
+    match s
+        .resolve()
+        .and_then(|r| Plan::build(entry, &setup, &r, secret))
     {
         Ok(p) => s.plan = Some(p),
         Err(e) => {
@@ -772,6 +989,23 @@ fn preview_action(s: &mut State, a: Action) -> Vec<Effect> {
                 s.status = Some("The plan is not ready yet".into());
                 return Vec::new();
             }
+            if s.provider == Provider::Authentik {
+                let Some(bp) = &s.blueprint else {
+                    s.status = Some("The blueprint is not ready yet".into());
+                    return Vec::new();
+                };
+                if s.blueprint_written.is_some() {
+                    s.screen = Screen::Done;
+                    return Vec::new();
+                }
+                if !matches!(s.review, Review::SavePath) || s.path_input.value.trim().is_empty() {
+                    s.path_input = Input::new(bp.file_name.clone());
+                }
+                s.screen = Screen::Review;
+                s.review = Review::SavePath;
+                s.status = None;
+                return Vec::new();
+            }
             if s.written.is_some() {
                 s.screen = Screen::Done;
                 return Vec::new();
@@ -830,7 +1064,60 @@ fn start_merge(s: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// authentik's Review: where to save the blueprint; an existing file is overwritten only after
+/// `y`.
+fn blueprint_review_action(s: &mut State, a: Action) -> Vec<Effect> {
+    let Some(bp) = s.blueprint.clone() else {
+        s.screen = Screen::Preview;
+        return Vec::new();
+    };
+    match (&s.review, a) {
+        (Review::SavePath, Action::Confirm) => {
+            let p = s.path_input.value.trim();
+            if p.is_empty() {
+                s.status = Some(format!(
+                    "Type where to save the blueprint, e.g. {}",
+                    bp.file_name
+                ));
+                return Vec::new();
+            }
+            let path = PathBuf::from(p);
+            s.status = None;
+            s.review = Review::Writing;
+            return vec![Effect::SaveBlueprint {
+                path,
+                plan: bp,
+                overwrite: false,
+            }];
+        }
+        (Review::SavePath, Action::Clear) => s.path_input.clear(),
+        (Review::Overwrite(path), Action::Write) => {
+            let path = path.clone();
+            s.status = None;
+            s.review = Review::Writing;
+            return vec![Effect::SaveBlueprint {
+                path,
+                plan: bp,
+                overwrite: true,
+            }];
+        }
+        (Review::Overwrite(_), Action::Back | Action::ChangePath | Action::Confirm) => {
+            s.review = Review::SavePath;
+            s.status = Some("Choose another path, or Enter and then y to overwrite".into());
+        }
+        (Review::SavePath, Action::Back) => {
+            s.screen = Screen::Preview;
+            s.status = None;
+        }
+        _ => {}
+    }
+    Vec::new()
+}
+
 fn review_action(s: &mut State, a: Action) -> Vec<Effect> {
+    if s.provider == Provider::Authentik {
+        return blueprint_review_action(s, a);
+    }
     if matches!(s.review, Review::AskPath) {
         match a {
             Action::Confirm => {

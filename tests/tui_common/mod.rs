@@ -80,6 +80,14 @@ pub fn typ(s: &mut State, text: &str) -> Vec<Effect> {
     out
 }
 
+/// The index of a Details field.
+pub fn pos(s: &State, kind: &oidc_wizard::tui::state::FieldKind) -> usize {
+    s.fields
+        .iter()
+        .position(|f| &f.kind == kind)
+        .expect("the field is on the form")
+}
+
 /// Picks `filter`'s first hit and types the domain.
 pub fn to_details(s: &mut State, filter: &str, domain: &str) {
     typ(s, filter);

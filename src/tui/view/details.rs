@@ -83,7 +83,13 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
         let y = inner.y + row - offset;
         let focused = i == s.focus;
         let marker = if focused { "> " } else { "  " };
-        let lstyle = if focused { t.focus() } else { t.text() };
+        let lstyle = if focused {
+            t.focus()
+        } else if fl.disabled {
+            t.dim()
+        } else {
+            t.text()
+        };
         f.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(marker, t.key()),
@@ -107,8 +113,14 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             }
         } else {
             let label = fl.choices.get(fl.choice).map_or("", |c| c.1.as_str());
-            let style = if focused { t.selected() } else { t.text() };
-            let text = if focused {
+            let style = if fl.disabled {
+                t.dim()
+            } else if focused {
+                t.selected()
+            } else {
+                t.text()
+            };
+            let text = if focused && fl.choices.len() > 1 && !fl.disabled {
                 format!("◀ {label} ▶")
             } else {
                 label.to_string()
@@ -122,6 +134,11 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
                     widgets::ellipsis(&format!("✗ {err}"), value_w),
                     t.error(),
                 )),
+                below,
+            );
+        } else if let Some(note) = &fl.note {
+            f.render_widget(
+                Paragraph::new(Span::styled(widgets::ellipsis(note, value_w), t.dim())),
                 below,
             );
         } else if focused && !fl.help.is_empty() {
@@ -153,7 +170,11 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
     let foot = match &s.form_error {
         Some(e) => Line::styled(format!("✗ {e}"), t.error()),
         None if s.fields.iter().all(|fl| fl.error.is_none()) => Line::styled(
-            "All set: Enter shows the client and the values for the app.",
+            if s.provider == super::super::state::Provider::Authentik {
+                "All set: Enter shows the blueprint and the values for the app."
+            } else {
+                "All set: Enter shows the client and the values for the app."
+            },
             t.ok(),
         ),
         None => Line::styled("Fix the fields marked ✗ to continue.", t.dim()),

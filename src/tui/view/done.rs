@@ -1,12 +1,16 @@
 //! Screen 5, Done: where the file and its backup are, what to restart, what to check.
 
-use super::super::state::State;
+use super::super::state::{Provider, State};
+use super::widgets;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
+    if s.provider == Provider::Authentik {
+        return draw_blueprint(s, f, area);
+    }
     let t = s.theme;
     let block = Block::bordered()
         .border_style(t.border())
@@ -55,6 +59,84 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             format!("   curl -fsS {}", p.endpoints.discovery_url),
             t.key(),
         ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(" Esc", t.key()),
+        Span::raw(" shows the values to copy again   "),
+        Span::styled("q", t.key()),
+        Span::raw(" quits"),
+    ]));
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// authentik's Done: where the blueprint is, where it goes, how to check it applied.
+fn draw_blueprint(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let block = Block::bordered()
+        .border_style(t.border())
+        .title(Span::styled(" Done ", t.ok()));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = usize::from(inner.width.max(20)).saturating_sub(4);
+    let mut lines = Vec::new();
+    // A bullet: wrapped, continuation lines under its text.
+    let para = |lines: &mut Vec<Line<'static>>, text: &str| {
+        for (i, l) in widgets::wrap(text, w.saturating_sub(2))
+            .into_iter()
+            .enumerate()
+        {
+            lines.push(Line::raw(format!(
+                "   {}{l}",
+                if i == 0 { "• " } else { "  " }
+            )));
+        }
+    };
+    if let (Some(p), Some(bp)) = (&s.blueprint_written, &s.blueprint) {
+        lines.push(Line::styled(" ✓ The blueprint is written.", t.ok()));
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("   File  ", t.dim()),
+            Span::raw(p.display().to_string()),
+        ]));
+        if bp.client_secret.is_some() {
+            for l in widgets::wrap(
+                "mode 0600: it holds the client secret in plaintext; the worker must be able to read it",
+                w.saturating_sub(7),
+            ) {
+                lines.push(Line::styled(format!("         {l}"), t.dim()));
+            }
+        }
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(" Apply it in authentik, either way:"));
+        para(
+            &mut lines,
+            "copy it into the authentik worker's /blueprints directory (e.g. a host folder mounted at /blueprints/custom); the worker applies it by itself",
+        );
+        para(
+            &mut lines,
+            "or in the admin interface: Customization > Blueprints > Import (or create a blueprint and paste the text)",
+        );
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(" Check that it applied:"));
+        para(
+            &mut lines,
+            &format!(
+                "Customization > Blueprints lists '{}' as successful, and Applications lists {} (slug {})",
+                bp.blueprint_name, bp.app_name, bp.application_slug
+            ),
+        );
+        para(
+            &mut lines,
+            &format!("from {}'s host the provider answers:", bp.app_name),
+        );
+        // The command wraps whole (a cut-off URL would be copied wrong).
+        for l in widgets::wrap(
+            &format!("curl -fsS {}", bp.endpoints.discovery_url),
+            w.saturating_sub(2),
+        ) {
+            lines.push(Line::styled(format!("     {l}"), t.key()));
+        }
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![

@@ -2,7 +2,7 @@
 //! the terminal is wide, as two tabs when it is narrow. Every copyable value has its hotkey in
 //! brackets beside its label.
 
-use super::super::state::{Pane, State};
+use super::super::state::{Pane, Provider, State};
 use super::super::theme::Theme;
 use super::widgets;
 use crate::render;
@@ -33,7 +33,13 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
         );
         return;
     };
-    let yaml_title = if s.digest_pending() {
+    let bp = s
+        .blueprint
+        .as_deref()
+        .filter(|_| s.provider == Provider::Authentik);
+    let yaml_title = if let Some(bp) = bp {
+        format!(" Blueprint {} ", bp.file_name)
+    } else if s.digest_pending() {
         format!(
             " Client YAML  {} computing the digest… ",
             widgets::spinner(s.spinner)
@@ -84,7 +90,14 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
                 Span::styled(" Tab ", t.key()),
                 tab("Values & steps", s.pane == Pane::Values),
                 Span::styled("│", t.dim()),
-                tab("Client YAML", s.pane == Pane::Yaml),
+                tab(
+                    if bp.is_some() {
+                        "Blueprint"
+                    } else {
+                        "Client YAML"
+                    },
+                    s.pane == Pane::Yaml,
+                ),
                 Span::styled(spin, t.dim()),
             ])),
             tabs,
@@ -193,23 +206,41 @@ fn yaml_lines(s: &State, width: u16) -> Vec<Line<'static>> {
     let Some(plan) = &s.plan else {
         return Vec::new();
     };
-    let yaml = render::client_yaml(plan);
+    let (yaml, whole, what) = match s.blueprint.as_deref() {
+        Some(bp) if s.provider == Provider::Authentik => {
+            (bp.blueprint.clone(), "Blueprint", " copies the blueprint")
+        }
+        _ => (
+            render::client_yaml(plan),
+            "Client YAML",
+            " copies this YAML",
+        ),
+    };
     let mut out = Vec::new();
     let key = s
         .copy_items()
         .into_iter()
-        .find(|it| it.label == "Client YAML")
+        .find(|it| it.label == whole)
         .map(|it| it.key);
     if let Some(k) = key {
         out.push(Line::from(vec![
             Span::styled(format!("[{k}]"), s.theme.key()),
-            Span::styled(" copies this YAML", s.theme.dim()),
+            Span::styled(what, s.theme.dim()),
         ]));
     }
     for l in yaml.lines() {
         // Long lines (the digest) wrap so nothing is cut off.
-        let wrapped = widgets::wrap(l, usize::from(width.max(10)));
-        let cont = " ".repeat(l.len() - l.trim_start().len() + 2);
+        // Continuation lines are indented, so they wrap at the width left after the indent.
+        let width = usize::from(width.max(10));
+        let cont = " ".repeat((l.len() - l.trim_start().len() + 2).min(width / 2));
+        let mut wrapped = widgets::wrap(l, width);
+        if wrapped.len() > 1 {
+            let first = wrapped.swap_remove(0);
+            let rest = l[first.len()..].trim_start();
+            wrapped = std::iter::once(first)
+                .chain(widgets::wrap(rest, width - cont.len()))
+                .collect();
+        }
         for (i, w) in wrapped.into_iter().enumerate() {
             if i == 0 {
                 out.push(yaml_line(&w, s.theme));
@@ -271,9 +302,8 @@ fn value_lines(s: &State, width: u16) -> Vec<Line<'static>> {
             }
         }
     }
-    if !plan.steps.is_empty() {
-        heading(&mut out, format!("In {}", plan.app_name));
-        for (i, step) in plan.steps.iter().enumerate() {
+    let numbered = |out: &mut Vec<Line<'static>>, steps: &[String]| {
+        for (i, step) in steps.iter().enumerate() {
             let num = format!("{:>2}. ", i + 1);
             for (j, p) in widgets::wrap(step, w.saturating_sub(4))
                 .into_iter()
@@ -286,6 +316,18 @@ fn value_lines(s: &State, width: u16) -> Vec<Line<'static>> {
                 });
             }
         }
+    };
+    let bp = s
+        .blueprint
+        .as_deref()
+        .filter(|_| s.provider == Provider::Authentik);
+    if let Some(bp) = bp {
+        heading(&mut out, "In authentik".into());
+        numbered(&mut out, &bp.authentik_steps);
+    }
+    if !plan.steps.is_empty() {
+        heading(&mut out, format!("In {}", plan.app_name));
+        numbered(&mut out, &plan.steps);
     }
     if !plan.env.is_empty() {
         heading(&mut out, ".env".into());
@@ -303,8 +345,12 @@ fn value_lines(s: &State, width: u16) -> Vec<Line<'static>> {
             }
         }
     }
+    let notes = match bp {
+        Some(bp) => crate::provider::authentik::blueprint::notes(bp),
+        None => plan.notes.clone(),
+    };
     for (title, list, style) in [
-        ("Notes", &plan.notes, t.text()),
+        ("Notes", &notes, t.text()),
         ("Warnings", &plan.warnings, t.warn()),
     ] {
         if list.is_empty() {

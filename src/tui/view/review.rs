@@ -1,7 +1,7 @@
 //! Screen 4, Review: the unified diff of the configuration file, colored and scrollable, with
 //! the merge's warnings; a duplicate client id offers rotate / replace / another id.
 
-use super::super::state::{Review, State};
+use super::super::state::{Provider, Review, State};
 use super::widgets;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,6 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
+    if s.provider == Provider::Authentik {
+        return draw_blueprint(s, f, area);
+    }
     let t = s.theme;
     let path = s.config_path.as_ref().map(|p| p.display().to_string());
     let title = match &path {
@@ -22,7 +25,7 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
     f.render_widget(block, area);
     let w = usize::from(inner.width.max(10));
     match &s.review {
-        Review::Idle => {}
+        Review::Idle | Review::SavePath | Review::Overwrite(_) => {}
         Review::AskPath => {
             let [l1, input, l3] = Layout::vertical([
                 Constraint::Length(2),
@@ -210,4 +213,82 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             f.render_widget(Paragraph::new(visible), di);
         }
     }
+}
+
+/// authentik's Review: where to save the blueprint (an existing file is overwritten only after
+/// `y`).
+fn draw_blueprint(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let block = Block::bordered()
+        .border_style(t.border())
+        .title(Span::styled(" Review: save the blueprint ", t.title()));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = usize::from(inner.width.max(10));
+    let Some(bp) = &s.blueprint else { return };
+    let [l1, input, rest] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(3),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let mut head = vec![Line::raw(" Where should the blueprint be saved?")];
+    for l in widgets::wrap(
+        "A relative path is taken from the current directory; the file goes to the authentik worker afterwards.",
+        w.saturating_sub(2),
+    ) {
+        head.push(Line::styled(format!(" {l}"), t.dim()));
+    }
+    f.render_widget(Paragraph::new(head), l1);
+    let focused = matches!(s.review, Review::SavePath);
+    let b = Block::bordered()
+        .border_style(if focused { t.focus() } else { t.border() })
+        .title(Span::styled(" Path ", t.focus()));
+    let ii = b.inner(input);
+    f.render_widget(b, input);
+    let (line, cx) = widgets::input_line(&s.path_input, ii.width, t.text(), &bp.file_name, t.dim());
+    f.render_widget(Paragraph::new(line), ii);
+    if focused && !s.help {
+        f.set_cursor_position((ii.x + cx, ii.y));
+    }
+    let mut lines = Vec::new();
+    match &s.review {
+        Review::Overwrite(p) => {
+            for l in widgets::wrap(
+                &format!("{} already exists.", p.display()),
+                w.saturating_sub(2),
+            ) {
+                lines.push(Line::styled(format!(" {l}"), t.warn()));
+            }
+            lines.push(Line::from(vec![
+                Span::styled(" y", t.key()),
+                Span::raw(" overwrites it   "),
+                Span::styled("Esc", t.key()),
+                Span::raw(" choose another path"),
+            ]));
+        }
+        Review::Writing => lines.push(Line::styled(
+            format!(" {} Writing…", widgets::spinner(s.spinner)),
+            t.dim(),
+        )),
+        _ => lines.push(Line::from(vec![
+            Span::styled(" Enter", t.key()),
+            Span::raw(" saves   "),
+            Span::styled("Esc", t.key()),
+            Span::raw(" back to the blueprint"),
+        ])),
+    }
+    lines.push(Line::raw(""));
+    let private = if bp.client_secret.is_some() {
+        "It holds the client secret in plaintext, so it is written with mode 0600 (owner only)."
+    } else {
+        "It holds no secret (public client)."
+    };
+    for l in widgets::wrap(
+        &format!("An existing file is never overwritten without y. {private}"),
+        w.saturating_sub(2),
+    ) {
+        lines.push(Line::styled(format!(" {l}"), t.dim()));
+    }
+    f.render_widget(Paragraph::new(lines), rest);
 }
