@@ -243,6 +243,9 @@ pub fn run<W: Write>(
     let (tx, rx) = mpsc::channel::<Msg>();
     let mut effects = update::init(s);
     let mut queue = VecDeque::new();
+    // Start crossterm's event source (and its SIGWINCH handler) before the first frame, so a
+    // resize that comes right after the first frame is not lost.
+    let _ = event::poll(Duration::ZERO);
     // Draw only when a message came in: an idle terminal gets no bytes at all.
     let mut dirty = true;
     loop {
