@@ -8,6 +8,9 @@ pub enum Error {
     /// A value the user typed or passed is not acceptable; the text says which and why.
     #[error("{0}")]
     Input(String),
+    /// The command line misses something clap cannot require on its own (exit code 2).
+    #[error("{0} (see 'oidc-wizard --help')")]
+    Usage(String),
     /// An app slug that is not in the catalog.
     #[error("unknown app '{name}'{}", suggest(.suggestions))]
     UnknownApp {

@@ -337,3 +337,41 @@ fn usage_errors_exit_2() {
     assert_eq!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stdout).contains("Exit codes"));
 }
+
+#[test]
+fn with_a_config_the_domain_and_authelia_url_default_to_its_session_cookie() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("configuration.yml");
+    std::fs::write(
+        &cfg,
+        "session:\n  cookies:\n    - domain: example.org\n      authelia_url: https://login.example.org\n",
+    )
+    .unwrap();
+    let v = json(&run(&[
+        "add",
+        "memos",
+        "--config",
+        cfg.to_str().unwrap(),
+        "--dry-run",
+        "--json",
+    ]));
+    assert_eq!(
+        v["client"]["redirect_uris"][0],
+        "https://memos.example.org/auth/callback"
+    );
+    assert_eq!(v["issuer"], "https://login.example.org");
+    assert_eq!(v["written"], false);
+    // Nothing to default from: --domain is required, a usage error.
+    std::fs::write(&cfg, "log:\n  level: info\n").unwrap();
+    assert_one_line_error(
+        &run(&[
+            "add",
+            "memos",
+            "--config",
+            cfg.to_str().unwrap(),
+            "--dry-run",
+        ]),
+        2,
+        "--domain",
+    );
+}

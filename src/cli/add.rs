@@ -29,7 +29,9 @@ pub fn request_of(args: &AddArgs) -> Result<Request> {
         args.client_id.clone()
     };
     Ok(Request {
-        domain: args.domain.clone(),
+        domain: args.domain.clone().ok_or_else(|| {
+            Error::Usage("the following required argument was not provided: --domain <D>".into())
+        })?,
         app_url: args.app_url.clone(),
         auth_url: args.auth_url.clone(),
         client_id,

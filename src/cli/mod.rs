@@ -97,14 +97,15 @@ pub enum ProviderChoice {
 }
 
 /// Arguments of `add`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AddArgs {
     /// The app: a slug from `oidc-wizard apps` (or an alias).
     #[arg(value_name = "APP")]
     pub app: String,
-    /// Base domain, e.g. example.com.
+    /// Base domain, e.g. example.com (with --config: default the domain of the configuration's
+    /// first session cookie).
     #[arg(long, value_name = "D")]
-    pub domain: String,
+    pub domain: Option<String>,
     /// App URL (default https://<subdomain>.<domain>/).
     #[arg(long, value_name = "U")]
     pub app_url: Option<String>,
@@ -192,7 +193,10 @@ pub fn main() -> u8 {
         Ok(code) => code,
         Err(e) => {
             eprintln!("oidc-wizard: {e}");
-            exit::ERROR
+            match e {
+                Error::Usage(_) => exit::USAGE,
+                _ => exit::ERROR,
+            }
         }
     }
 }

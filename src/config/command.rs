@@ -25,10 +25,24 @@ fn auth_url_default(defaults: &super::SessionDefaults, domain: &str) -> Option<S
 /// `oidc-wizard add ... --config PATH`.
 pub fn add_command(args: &AddArgs, path: &Path) -> Result<u8> {
     let doc = load(path)?;
-    let mut req = request_of(args)?;
+    let defaults = session_defaults(&doc);
     let mut notes = Vec::new();
+    let mut with_domain;
+    let args = if args.domain.is_none()
+        && let Some(d) = &defaults.domain
+    {
+        notes.push(format!(
+            "using the domain {d} from the configuration's session.cookies"
+        ));
+        with_domain = args.clone();
+        with_domain.domain = Some(d.clone());
+        &with_domain
+    } else {
+        args
+    };
+    let mut req = request_of(args)?;
     if req.auth_url.as_deref().is_none_or(|u| u.trim().is_empty())
-        && let Some(u) = auth_url_default(&session_defaults(&doc), &args.domain)
+        && let Some(u) = auth_url_default(&defaults, &req.domain)
     {
         notes.push(format!(
             "using the Authelia URL {u} from the configuration's session.cookies"
