@@ -124,6 +124,10 @@ pub struct MergeOutput {
     pub action: Action,
     /// Whether a claims policy was added.
     pub claims_policy_added: bool,
+    /// The entries added beside the client, as dotted paths under `identity_providers.oidc`
+    /// (`claims_policies.mattermost`, `scopes.mattermost`, `lifespans.custom.sambee`); entries
+    /// the file had already are left out (a warning names them).
+    pub additions_added: Vec<String>,
     /// Whether the client's digest was still being computed: the text is a preview with a
     /// placeholder, and [`write`] refuses it.
     pub pending_digest: bool,
@@ -283,7 +287,17 @@ pub fn merge_with(
         first_time_setup: sp.first_time_setup,
         warnings,
         action,
-        claims_policy_added: sp.intended.claims_policy.is_some(),
+        claims_policy_added: sp
+            .intended
+            .additions
+            .iter()
+            .any(|a| a.section == ["claims_policies"]),
+        additions_added: sp
+            .intended
+            .additions
+            .iter()
+            .map(|a| format!("{}.{}", a.section.join("."), a.name))
+            .collect(),
         pending_digest,
     })
 }
