@@ -9,7 +9,8 @@
 //!   parses; a YAML parser that reports positions gives the tree of the first document;
 //! * [`splice`]: byte edits insert the new lines (in the file's indent, dash style and line
 //!   endings) after the last client, or create `clients:`, `oidc:`, `identity_providers:` where
-//!   they are missing, plus the provider's keys the first time and a claims policy if needed;
+//!   they are missing, plus the provider's keys the first time and the entries the client relies
+//!   on (claims policies, custom scopes, lifespans...) in their sections, created if missing;
 //! * [`gate`]: a second parser reads old and new; the new document must equal the old one plus
 //!   exactly the intended change, or nothing is written;
 //! * [`write`](mod@write): lock, unchanged-since-read check, backup, in-place write, fsync,

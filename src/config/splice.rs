@@ -1,6 +1,8 @@
-//! The insertions: where the new client (and, the first time, the provider's keys and a claims
-//! policy) go, as byte edits of the original text, plus the change they are meant to make (for
-//! the gate). Inserted lines follow the file's indent width, dash style and line endings.
+//! The insertions: where the new client, the entries it relies on (the plan's additions: claims
+//! policies, custom scopes, authorization policies, custom lifespans, each in its section under
+//! `identity_providers.oidc`) and, the first time, the provider's keys go, as byte edits of the
+//! original text, plus the change they are meant to make (for the gate). Inserted lines follow
+//! the file's indent width, dash style and line endings.
 
 use super::OnDuplicate;
 use super::gate::{ClientChange, Intended};
@@ -650,7 +652,7 @@ impl<'a> Ctx<'_, 'a, '_> {
     fn record(&mut self, prefix: &[String]) {
         for a in &self.plan.additions {
             let full = a.section.iter().chain(std::iter::once(&a.name));
-            if full.take(prefix.len()).eq(prefix.iter()) || prefix.is_empty() {
+            if full.take(prefix.len()).eq(prefix.iter()) {
                 self.intended.additions.push(a.clone());
             }
         }
@@ -682,7 +684,10 @@ impl<'a> Ctx<'_, 'a, '_> {
                 continue;
             }
             let Value::Object(sub) = sub else {
-                unreachable!("sections are mappings")
+                return shape(
+                    format!("the plan adds {label} both as a section and as an entry"),
+                    None,
+                );
             };
             match self.slot(node, key, &label)? {
                 Slot::Missing => {
