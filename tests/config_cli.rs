@@ -203,6 +203,42 @@ fn json_dry_run_has_written_false() {
 }
 
 #[test]
+fn mattermost_gets_its_claims_policy_and_its_scope() {
+    let (_dir, path) = setup();
+    let o = run(&[
+        "add",
+        "mattermost",
+        "--domain",
+        "example.com",
+        "--config",
+        s(&path),
+        "--dry-run",
+        "--json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["additions_added"],
+        serde_json::json!(["claims_policies.mattermost", "scopes.mattermost"])
+    );
+    let diff = v["diff"].as_str().unwrap();
+    assert!(
+        diff.contains("+    scopes:\n+      mattermost:\n+        claims:\n"),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("+    claims_policies:\n+      mattermost:\n"),
+        "{diff}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
+}
+
+#[test]
 fn bad_config_paths_give_one_line() {
     let dir = tempfile::tempdir().unwrap();
     for (p, needle) in [

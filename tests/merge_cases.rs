@@ -371,3 +371,175 @@ fn bad_inputs_give_one_line_naming_the_file() {
         .to_string();
     assert!(m.starts_with("latin1.yml: line 1: not UTF-8"), "{m}");
 }
+
+fn mattermost() -> oidc_wizard::plan::Plan {
+    plan_with("mattermost", "mattermost", DIGEST)
+}
+
+fn sambee() -> oidc_wizard::plan::Plan {
+    plan_with("sambee", "sambee", DIGEST)
+}
+
+/// Merges `plan` into fixture `name`, checking the invariant and the client; returns the old
+/// text, the new text and the output.
+fn merge_fixture(
+    name: &str,
+    plan: &oidc_wizard::plan::Plan,
+) -> (String, String, oidc_wizard::config::MergeOutput) {
+    let (old, doc) = fixture(name);
+    let out =
+        support::merge(&doc, plan, OnDuplicate::Refuse).unwrap_or_else(|e| panic!("{name}: {e}"));
+    check_added(&old, &out, plan).unwrap_or_else(|e| panic!("{name}: {e}\n{}", out.diff));
+    let new = String::from_utf8(out.bytes.clone()).unwrap();
+    (old, new, out)
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+#[test]
+fn the_plan_adds_a_claims_policy_and_a_scope_for_mattermost() {
+    let plan = mattermost();
+    let mut sections: Vec<_> = plan.additions.iter().map(|a| a.section.join(".")).collect();
+    sections.sort();
+    assert_eq!(sections, ["claims_policies", "scopes"]);
+}
+
+#[test]
+fn a_scope_goes_into_the_existing_scopes_block() {
+    let (old, new, out) = merge_fixture("scopes_existing.yml", &mattermost());
+    let ins = inserted(&old, &new);
+    // The scope follows the existing ones (and the comment that belongs with them).
+    let at = new
+        .find("      mattermost:\n        claims:\n          - 'username'\n")
+        .unwrap();
+    assert!(new.find("      # more scopes below").unwrap() < at);
+    assert!(at < new.find("    claims_policies:").unwrap());
+    assert!(!ins.iter().any(|l| l == "    scopes:\n"), "{ins:?}");
+    assert_eq!(new.matches("\n    scopes:").count(), 1);
+    // The claims policy section is created before the clients.
+    assert!(new.find("    claims_policies:").unwrap() < new.find("    clients:").unwrap());
+    assert!(new.contains("        claims_policy: 'mattermost'\n"));
+    assert_eq!(
+        sorted(out.additions_added.clone()),
+        ["claims_policies.mattermost", "scopes.mattermost"]
+    );
+    assert!(out.claims_policy_added);
+}
+
+#[test]
+fn custom_is_created_under_an_existing_lifespans_in_the_files_indent() {
+    let (old, new, out) = merge_fixture("lifespans_no_custom.yml", &sambee());
+    let ins = inserted(&old, &new);
+    let tail: Vec<&str> = ins.iter().rev().take(3).rev().map(|s| s.as_str()).collect();
+    assert_eq!(
+        tail,
+        [
+            "            custom:\n",
+            "                sambee:\n",
+            "                    refresh_token: '31d'\n"
+        ]
+    );
+    assert!(new.ends_with("        lifespans:\n            access_token: 1h\n            custom:\n                sambee:\n                    refresh_token: '31d'\n"));
+    assert!(new.contains("              lifespan: 'sambee'\n"));
+    assert_eq!(out.additions_added, ["lifespans.custom.sambee"]);
+    assert!(!out.claims_policy_added);
+}
+
+#[test]
+fn a_lifespan_joins_the_existing_custom_ones() {
+    let (old, new, out) = merge_fixture("lifespans_custom_existing.yml", &sambee());
+    let ins = inserted(&old, &new);
+    assert_eq!(ins[0], "        sambee:\n");
+    assert_eq!(ins[1], "          refresh_token: '31d'\n");
+    assert_eq!(new.matches("custom:").count(), 1);
+    assert_eq!(new.matches("lifespans:").count(), 1);
+    assert!(new.find("        sambee:").unwrap() < new.find("    clients:").unwrap());
+    assert_eq!(out.additions_added, ["lifespans.custom.sambee"]);
+}
+
+#[test]
+fn existing_entries_of_the_same_name_are_left_with_a_warning() {
+    let (old, new, out) = merge_fixture("additions_same_name.yml", &mattermost());
+    let ins = inserted(&old, &new);
+    assert_eq!(ins[0], "      - client_id: 'mattermost'\n", "{ins:?}");
+    assert!(new.starts_with(&old));
+    assert!(new.contains("        claims_policy: 'mattermost'\n"));
+    assert!(out.additions_added.is_empty());
+    assert!(!out.claims_policy_added);
+    for w in ["claims_policies.mattermost", "scopes.mattermost"] {
+        assert!(
+            out.warnings
+                .iter()
+                .any(|x| x.contains(w) && x.contains("left as it is")),
+            "{w}: {:?}",
+            out.warnings
+        );
+    }
+}
+
+#[test]
+fn an_empty_scopes_mapping_is_filled_keeping_its_comment() {
+    let (old, new, out) = merge_fixture("scopes_empty.yml", &mattermost());
+    assert!(old.contains("    scopes: {}  # none yet\n"));
+    assert!(new.contains(
+        "    scopes:  # none yet\n      mattermost:\n        claims:\n          - 'username'\n"
+    ));
+    assert_eq!(new.matches("\n    scopes:").count(), 1);
+    assert_eq!(out.additions_added.len(), 2);
+}
+
+#[test]
+fn scopes_of_the_wrong_type_or_in_flow_style_are_refused_with_the_line() {
+    let m = refused("scopes_wrong_type.yml", &mattermost(), "line 6");
+    assert!(m.contains("identity_providers.oidc.scopes"), "{m}");
+    assert!(m.contains("expected a mapping"), "{m}");
+    let m = refused("scopes_flow.yml", &mattermost(), "line 6");
+    assert!(m.contains("flow style"), "{m}");
+    // A plan that does not touch scopes still merges.
+    let (_, new, _) = merge_fixture("scopes_wrong_type.yml", &sambee());
+    assert!(new.contains("    scopes: [a]\n"));
+}
+
+#[test]
+fn a_first_time_setup_writes_every_addition() {
+    for name in ["empty.yml", "comments_only.yml"] {
+        let (_, new, out) = merge_fixture(name, &mattermost());
+        assert!(out.first_time_setup, "{name}");
+        assert!(
+            new.contains("    claims_policies:\n      mattermost:\n"),
+            "{name}"
+        );
+        assert!(new.contains("    scopes:\n      mattermost:\n"), "{name}");
+        assert_eq!(out.additions_added.len(), 2, "{name}");
+        let (_, new, out) = merge_fixture(name, &sambee());
+        assert!(
+            new.contains(
+                "    lifespans:\n      custom:\n        sambee:\n          refresh_token: '31d'\n"
+            ),
+            "{name}:\n{new}"
+        );
+        assert_eq!(out.additions_added, ["lifespans.custom.sambee"]);
+    }
+    // oidc without clients: the sections come with the new clients key.
+    let text = "identity_providers:\n  oidc:\n    hmac_secret: x\n    jwks:\n      - key: k\n";
+    let d = doc("noclients.yml", text);
+    let out = support::merge(&d, &mattermost(), OnDuplicate::Refuse).unwrap();
+    check_added(text, &out, &mattermost()).unwrap();
+    let new = String::from_utf8(out.bytes).unwrap();
+    assert!(new.starts_with(text));
+    assert!(
+        new[text.len()..].starts_with("    claims_policies:\n"),
+        "{new}"
+    );
+    assert!(new.contains("    scopes:\n      mattermost:\n"));
+    // An empty clients key: the sections go before it.
+    let text = "identity_providers:\n  oidc:\n    hmac_secret: x\n    jwks:\n      - key: k\n    clients: []\n";
+    let d = doc("emptyclients.yml", text);
+    let out = support::merge(&d, &sambee(), OnDuplicate::Refuse).unwrap();
+    check_added(text, &out, &sambee()).unwrap();
+    let new = String::from_utf8(out.bytes).unwrap();
+    assert!(new.find("    lifespans:").unwrap() < new.find("    clients:").unwrap());
+}

@@ -61,7 +61,13 @@ fn every_corpus_file_merges_cleanly_or_refuses_clearly() {
         let old = String::from_utf8(bytes.clone()).unwrap();
         let doc = Document::from_bytes(path, bytes);
         let expect_refusal = REFUSED.iter().find(|(n, _)| *n == name);
-        for plan in [memos(), romm()] {
+        let plans = [
+            memos(),
+            romm(),
+            plan_with("mattermost", "mattermost", DIGEST),
+            plan_with("sambee", "sambee", DIGEST),
+        ];
+        for plan in plans {
             match (
                 support::merge(&doc, &plan, OnDuplicate::Refuse),
                 expect_refusal,
@@ -72,6 +78,19 @@ fn every_corpus_file_merges_cleanly_or_refuses_clearly() {
                         continue;
                     }
                     let new = String::from_utf8(out.bytes.clone()).unwrap();
+                    match additions_present(&old, &new, &plan) {
+                        Err(e) => failures.push(format!("{name} ({}): merged but {e}", plan.app)),
+                        Ok(existed) => {
+                            if out.additions_added.len() + existed != plan.additions.len() {
+                                failures.push(format!(
+                                    "{name} ({}): added {:?} of {} additions ({existed} there already)",
+                                    plan.app,
+                                    out.additions_added,
+                                    plan.additions.len()
+                                ));
+                            }
+                        }
+                    }
                     let full = oidc_wizard::config::unified_diff(&old, &new, path);
                     if out.diff != full {
                         failures.push(format!("{name}: the diff around the edits differs from the full diff:\n{}\n---- full:\n{full}", out.diff));
@@ -119,6 +138,48 @@ fn every_corpus_file_merges_cleanly_or_refuses_clearly() {
     println!("{merged} merged, {refused} refused, {} files", files.len());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert_eq!(refused, REFUSED.len());
+}
+
+/// Every addition of `plan` is in `new` under `identity_providers.oidc` with the plan's value
+/// (or was in `old` already, left as it was); returns how many were there already.
+fn additions_present(
+    old: &str,
+    new: &str,
+    plan: &oidc_wizard::plan::Plan,
+) -> Result<usize, String> {
+    let read = |text: &str| {
+        let t = oidc_wizard::config::scan::Text::new(text);
+        oidc_wizard::config::gate::parse_first(&t.masked).map_err(|e| e.to_string())
+    };
+    let (o, n) = (read(old)?, read(new)?);
+    let at = |v: &serde_yaml::Value, a: &oidc_wizard::plan::Addition| {
+        let mut v = v.get("identity_providers")?.get("oidc")?;
+        for k in &a.section {
+            v = v.get(k.as_str())?;
+        }
+        v.get(a.name.as_str()).cloned()
+    };
+    let mut existed = 0;
+    for a in &plan.additions {
+        let got =
+            at(&n, a).ok_or_else(|| format!("{}.{} is missing", a.section.join("."), a.name))?;
+        if let Some(before) = at(&o, a) {
+            if got != before {
+                return Err(format!("{}.{} changed", a.section.join("."), a.name));
+            }
+            existed += 1;
+        } else {
+            let want = serde_yaml::to_value(&a.value).map_err(|e| e.to_string())?;
+            if got != want {
+                return Err(format!(
+                    "{}.{} is {got:?}, not {want:?}",
+                    a.section.join("."),
+                    a.name
+                ));
+            }
+        }
+    }
+    Ok(existed)
 }
 
 /// On the merged text: the same id again is refused; rotate changes one line; replace works.

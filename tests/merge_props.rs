@@ -200,9 +200,17 @@ proptest! {
     fn generated_shapes_merge_with_the_invariant(s in shape()) {
         let text = render(&s);
         let d = doc("gen.yml", &text);
-        let plan = if s.comments[0] { romm() } else { memos() };
+        // Plans with no addition, a claims policy, a claims policy and a scope, a nested lifespan.
+        let plan = match (s.comments[0], s.comments[1]) {
+            (false, false) => memos(),
+            (true, false) => romm(),
+            (false, true) => plan_with("mattermost", "mattermost", DIGEST),
+            (true, true) => plan_with("sambee", "sambee", DIGEST),
+        };
         let out = merge(&d, &plan, OnDuplicate::Refuse).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         check_added(&text, &out, &plan).map_err(|e| TestCaseError::fail(format!("{e}\n{}", out.diff)))?;
+        let added: Vec<String> = plan.additions.iter().map(|a| format!("{}.{}", a.section.join("."), a.name)).collect();
+        prop_assert_eq!(&out.additions_added, &added);
         let new = String::from_utf8(out.bytes).unwrap();
         prop_assert_eq!(&out.diff, &oidc_wizard::config::unified_diff(&text, &new, std::path::Path::new("gen.yml")));
         prop_assert_eq!(new.starts_with('\u{feff}'), s.bom);

@@ -104,6 +104,7 @@ pub fn add_command(args: &AddArgs, path: &Path) -> Result<u8> {
         m.insert("diff".into(), json!(out.diff));
         m.insert("action".into(), json!(out.action.as_str()));
         m.insert("first_time_setup".into(), json!(out.first_time_setup));
+        m.insert("additions_added".into(), json!(out.additions_added));
         if let Some(Value::Array(w)) = m.get_mut("warnings") {
             w.extend(out.warnings.iter().map(|x| json!(x)));
             w.extend(notes.iter().map(|x| json!(x)));
@@ -137,6 +138,13 @@ pub fn add_command(args: &AddArgs, path: &Path) -> Result<u8> {
             ""
         }
     );
+    if !out.additions_added.is_empty() {
+        let _ = writeln!(
+            so,
+            "  also added under identity_providers.oidc: {}",
+            out.additions_added.join(", ")
+        );
+    }
     for n in out.warnings.iter().chain(&notes) {
         let _ = writeln!(so, "  warning: {n}");
     }

@@ -4,6 +4,7 @@
 //! serde_yaml) must also accept each inserted block on its own.
 
 use super::scan::{Kind, Node};
+use crate::plan::Addition;
 use saphyr_parser::ScalarStyle;
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -28,8 +29,9 @@ pub struct Intended {
     pub hmac_secret: Option<String>,
     /// `oidc.jwks` added.
     pub jwks: Option<Json>,
-    /// `oidc.claims_policies.<name>` added.
-    pub claims_policy: Option<(String, Json)>,
+    /// The named entries added under `oidc` (a claims policy, a custom scope, a lifespan...),
+    /// each at its section's path; sections that do not exist yet are created.
+    pub additions: Vec<Addition>,
     /// The client.
     pub client: ClientChange,
 }
@@ -235,9 +237,19 @@ fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>,
     if let Some(j) = &change.jwks {
         set(oidc, "jwks", from_json(j), "oidc")?;
     }
-    if let Some((name, v)) = &change.claims_policy {
-        let cps = child(oidc, "claims_policies", "oidc", false)?;
-        set(cps, name, from_json(v), "claims_policies")?;
+    for a in &change.additions {
+        let mut sec = &mut *oidc;
+        let mut what = "oidc".to_string();
+        for key in &a.section {
+            sec = child(sec, key, &what, false)?;
+            what = format!("{what}.{key}");
+        }
+        if let Sem::Map(entries) = &*sec
+            && entries.iter().any(|(k, _)| key_is(k, &a.name))
+        {
+            return Err(format!("{what}.{} exists already", a.name));
+        }
+        set(sec, &a.name, from_json(&a.value), &what)?;
     }
     let clients = child(oidc, "clients", "oidc", true)?;
     let Sem::Seq(list) = clients else {
@@ -428,7 +440,7 @@ mod tests {
         Intended {
             hmac_secret: None,
             jwks: None,
-            claims_policy: None,
+            additions: vec![],
             client: ClientChange::Append(json!({"client_id": "new", "public": true})),
         }
     }
@@ -472,12 +484,78 @@ mod tests {
         let change = Intended {
             hmac_secret: Some("h".into()),
             jwks: Some(json!([{"key": "k"}])),
-            claims_policy: Some(("p".into(), json!({"id_token": ["email"]}))),
+            additions: vec![add(
+                &["claims_policies"],
+                "p",
+                json!({"id_token": ["email"]}),
+            )],
             client: ClientChange::Append(json!({"client_id": "new"})),
         };
         let new = "a: 1\nidentity_providers:\n  oidc:\n    hmac_secret: 'h'\n    jwks:\n      - key: 'k'\n    claims_policies:\n      p:\n        id_token: ['email']\n    clients:\n      - client_id: x\n      - client_id: 'new'\n";
         assert_eq!(run(OLD, new, &change), Ok(()));
         let missing = new.replace("    hmac_secret: 'h'\n", "");
         assert!(run(OLD, &missing, &change).is_err());
+    }
+
+    fn add(section: &[&str], name: &str, value: Json) -> Addition {
+        Addition {
+            section: section.iter().map(|s| s.to_string()).collect(),
+            name: name.into(),
+            value,
+        }
+    }
+
+    #[test]
+    fn every_addition_and_no_other_is_expected() {
+        let change = Intended {
+            hmac_secret: None,
+            jwks: None,
+            additions: vec![
+                add(&["claims_policies"], "new", json!({"id_token": ["email"]})),
+                add(&["scopes"], "s", json!({"claims": ["c"]})),
+                add(&["lifespans", "custom"], "l", json!({"access_token": "2h"})),
+            ],
+            client: ClientChange::Append(json!({"client_id": "new"})),
+        };
+        let new = "a: 1\nidentity_providers:\n  oidc:\n    claims_policies:\n      new:\n        id_token: ['email']\n    scopes:\n      s:\n        claims: ['c']\n    lifespans:\n      custom:\n        l:\n          access_token: '2h'\n    clients:\n      - client_id: x\n      - client_id: 'new'\n";
+        assert_eq!(run(OLD, new, &change), Ok(()));
+        // An addition missing from the text.
+        let missing = new.replace("    scopes:\n      s:\n        claims: ['c']\n", "");
+        let e = run(OLD, &missing, &change).unwrap_err();
+        assert!(e.contains("nothing was written"), "{e}");
+        let missing = new.replace("        l:\n          access_token: '2h'\n", "");
+        assert!(run(OLD, &missing, &change).is_err());
+        // An entry the change does not announce.
+        let extra = new.replace("      s:\n", "      t:\n        claims: ['c']\n      s:\n");
+        let e = run(OLD, &extra, &change).unwrap_err();
+        assert!(e.contains("scopes"), "{e}");
+        // An addition the text has but the change leaves out.
+        let mut fewer = change.clone();
+        fewer.additions.pop();
+        assert!(run(OLD, new, &fewer).is_err());
+        // A value other than the intended one.
+        let wrong = new.replace("access_token: '2h'", "access_token: '3h'");
+        assert!(
+            run(OLD, &wrong, &change)
+                .unwrap_err()
+                .contains("access_token")
+        );
+    }
+
+    #[test]
+    fn an_addition_over_an_existing_entry_is_refused() {
+        let old = "identity_providers:\n  oidc:\n    scopes:\n      s:\n        claims: ['c']\n    clients:\n      - client_id: x\n";
+        let change = Intended {
+            hmac_secret: None,
+            jwks: None,
+            additions: vec![add(&["scopes"], "s", json!({"claims": ["c"]}))],
+            client: ClientChange::Append(json!({"client_id": "new"})),
+        };
+        let new = format!("{old}      - client_id: 'new'\n");
+        assert!(
+            run(old, &new, &change)
+                .unwrap_err()
+                .contains("exists already")
+        );
     }
 }

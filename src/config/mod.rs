@@ -9,7 +9,8 @@
 //!   parses; a YAML parser that reports positions gives the tree of the first document;
 //! * [`splice`]: byte edits insert the new lines (in the file's indent, dash style and line
 //!   endings) after the last client, or create `clients:`, `oidc:`, `identity_providers:` where
-//!   they are missing, plus the provider's keys the first time and a claims policy if needed;
+//!   they are missing, plus the provider's keys the first time and the entries the client relies
+//!   on (claims policies, custom scopes, lifespans...) in their sections, created if missing;
 //! * [`gate`]: a second parser reads old and new; the new document must equal the old one plus
 //!   exactly the intended change, or nothing is written;
 //! * [`write`](mod@write): lock, unchanged-since-read check, backup, in-place write, fsync,
@@ -124,6 +125,10 @@ pub struct MergeOutput {
     pub action: Action,
     /// Whether a claims policy was added.
     pub claims_policy_added: bool,
+    /// The entries added beside the client, as dotted paths under `identity_providers.oidc`
+    /// (`claims_policies.mattermost`, `scopes.mattermost`, `lifespans.custom.sambee`); entries
+    /// the file had already are left out (a warning names them).
+    pub additions_added: Vec<String>,
     /// Whether the client's digest was still being computed: the text is a preview with a
     /// placeholder, and [`write`] refuses it.
     pub pending_digest: bool,
@@ -283,7 +288,17 @@ pub fn merge_with(
         first_time_setup: sp.first_time_setup,
         warnings,
         action,
-        claims_policy_added: sp.intended.claims_policy.is_some(),
+        claims_policy_added: sp
+            .intended
+            .additions
+            .iter()
+            .any(|a| a.section == ["claims_policies"]),
+        additions_added: sp
+            .intended
+            .additions
+            .iter()
+            .map(|a| format!("{}.{}", a.section.join("."), a.name))
+            .collect(),
         pending_digest,
     })
 }

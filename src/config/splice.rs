@@ -1,6 +1,8 @@
-//! The insertions: where the new client (and, the first time, the provider's keys and a claims
-//! policy) go, as byte edits of the original text, plus the change they are meant to make (for
-//! the gate). Inserted lines follow the file's indent width, dash style and line endings.
+//! The insertions: where the new client, the entries it relies on (the plan's additions: claims
+//! policies, custom scopes, authorization policies, custom lifespans, each in its section under
+//! `identity_providers.oidc`) and, the first time, the provider's keys go, as byte edits of the
+//! original text, plus the change they are meant to make (for the gate). Inserted lines follow
+//! the file's indent width, dash style and line endings.
 
 use super::OnDuplicate;
 use super::gate::{ClientChange, Intended};
@@ -105,7 +107,7 @@ pub fn splice(
         intended: Intended {
             hmac_secret: None,
             jwks: None,
-            claims_policy: None,
+            additions: Vec::new(),
             client: ClientChange::Append(client_json(plan)),
         },
         warnings: Vec::new(),
@@ -414,12 +416,10 @@ impl<'a> Ctx<'_, 'a, '_> {
         jwks: bool,
     ) -> Result<(), Refusal> {
         self.provider_lines(col, lines, hmac, jwks)?;
-        if let Some(cp) = &self.plan.claims_policy {
-            lines.push(format!("{}claims_policies:", pad(col)));
-            let m = render::claims_policy_value(cp);
-            yaml::write_map(lines, &m, col + self.style.indent, self.style, None);
-            self.intended.claims_policy =
-                Some((cp.name.clone(), Value::Object(m)[&cp.name].clone()));
+        let all = additions_tree(self.plan);
+        if !all.is_empty() {
+            yaml::write_map(lines, &all, col, self.style, None);
+            self.record(&[]);
         }
         lines.push(format!("{}clients:", pad(col)));
         let dash = if self.style.seq_indent {
@@ -556,58 +556,21 @@ impl<'a> Ctx<'_, 'a, '_> {
             self.insert_after_line(after, &lines);
         }
 
-        // The claims policy.
-        let mut cp_lines_for_new_clients = false;
-        if let Some(cp) = self.plan.claims_policy.clone() {
-            let m = render::claims_policy_value(&cp);
-            let value = Value::Object(m.clone())[&cp.name].clone();
-            match self.slot(
-                oidc,
-                "claims_policies",
-                "identity_providers.oidc.claims_policies",
-            )? {
-                Slot::Missing => {
-                    if let Slot::Block(ck, _) = &clients {
-                        let mut lines = vec![format!("{}claims_policies:", pad(col))];
-                        yaml::write_map(&mut lines, &m, col + self.style.indent, self.style, None);
-                        let before = self.comments_above(ck);
-                        self.insert_before_line(before, &lines);
-                        self.intended.claims_policy = Some((cp.name.clone(), value));
-                    } else {
-                        cp_lines_for_new_clients = true;
-                    }
-                }
-                Slot::Empty(k, v) => {
+        // The entries the client relies on (claims policies, scopes, lifespans...): into their
+        // sections where those exist; sections still missing go before the `clients:` key, or
+        // with a new one.
+        let tree = additions_tree(self.plan);
+        let missing = self.merge_additions(oidc, &[], &tree)?;
+        let mut missing_with_new_clients = false;
+        if !missing.is_empty() {
+            match &clients {
+                Slot::Block(ck, _) | Slot::Empty(ck, _) => {
                     let mut lines = vec![];
-                    yaml::write_map(
-                        &mut lines,
-                        &m,
-                        k.start.col + self.style.indent,
-                        self.style,
-                        None,
-                    );
-                    self.clear_empty_value(k, v)?;
-                    let last = self.last_line_of(k, k.start.col + 1);
-                    self.insert_after_line(last, &lines);
-                    self.intended.claims_policy = Some((cp.name.clone(), value));
+                    yaml::write_map(&mut lines, &missing, col, self.style, None);
+                    let before = self.comments_above(ck);
+                    self.insert_before_line(before, &lines);
                 }
-                Slot::Block(_, cps) => {
-                    self.expect_map(cps, "identity_providers.oidc.claims_policies")?;
-                    if cps.get(&cp.name).is_some() {
-                        self.warnings.push(format!(
-                            "claims policy '{}' already exists and was left as it is; it should put {} in the ID token",
-                            cp.name,
-                            cp.id_token.join(", ")
-                        ));
-                    } else {
-                        let ccol = self.child_col(cps);
-                        let mut lines = vec![];
-                        yaml::write_map(&mut lines, &m, ccol, self.style, None);
-                        let last = self.last_line_of(cps, ccol);
-                        self.insert_after_line(last, &lines);
-                        self.intended.claims_policy = Some((cp.name.clone(), value));
-                    }
-                }
+                Slot::Missing => missing_with_new_clients = true,
             }
         }
 
@@ -618,9 +581,10 @@ impl<'a> Ctx<'_, 'a, '_> {
         match clients {
             Slot::Missing => {
                 let mut lines = vec![];
-                if cp_lines_for_new_clients {
-                    self.oidc_body(col, &mut lines, false, false)?;
-                } else {
+                if missing_with_new_clients {
+                    yaml::write_map(&mut lines, &missing, col, self.style, None);
+                }
+                {
                     lines.push(format!("{}clients:", pad(col)));
                     let dash = if self.style.seq_indent {
                         col + self.style.indent
@@ -638,19 +602,6 @@ impl<'a> Ctx<'_, 'a, '_> {
             }
             Slot::Empty(k, v) => {
                 let mut lines = vec![];
-                if cp_lines_for_new_clients {
-                    // claims_policies goes before the clients key.
-                    let mut cp = vec![];
-                    if let Some(c) = &self.plan.claims_policy {
-                        let m = render::claims_policy_value(c);
-                        cp.push(format!("{}claims_policies:", pad(col)));
-                        yaml::write_map(&mut cp, &m, col + self.style.indent, self.style, None);
-                        self.intended.claims_policy =
-                            Some((c.name.clone(), Value::Object(m)[&c.name].clone()));
-                    }
-                    let before = self.comments_above(k);
-                    self.insert_before_line(before, &cp);
-                }
                 let dash = if self.style.seq_indent {
                     k.start.col + self.style.indent
                 } else {
@@ -694,6 +645,110 @@ impl<'a> Ctx<'_, 'a, '_> {
             }
         }
         Ok(())
+    }
+
+    /// Records as intended every plan addition at or under `prefix` (a path of keys under
+    /// `oidc`: sections, then the entry's name).
+    fn record(&mut self, prefix: &[String]) {
+        for a in &self.plan.additions {
+            let full = a.section.iter().chain(std::iter::once(&a.name));
+            if full.take(prefix.len()).eq(prefix.iter()) {
+                self.intended.additions.push(a.clone());
+            }
+        }
+    }
+
+    /// Merges the part `tree` of the additions into the block mapping `node` (at `path` under
+    /// `oidc`): sections are descended into (or filled when empty), entries appended; an entry
+    /// that exists already is left as it is, with a warning. Returns what goes directly under
+    /// `node` and is not there yet (the caller places it); records it as intended.
+    fn merge_additions(
+        &mut self,
+        node: &Node,
+        path: &[String],
+        tree: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, Refusal> {
+        let mut missing = Map::new();
+        for (key, sub) in tree {
+            let mut p = path.to_vec();
+            p.push(key.clone());
+            let label = format!("identity_providers.oidc.{}", p.join("."));
+            if !is_section(self.plan, &p) {
+                // An entry.
+                if node.get(key).is_some() {
+                    self.warn_existing(&p, sub);
+                } else {
+                    missing.insert(key.clone(), sub.clone());
+                    self.record(&p);
+                }
+                continue;
+            }
+            let Value::Object(sub) = sub else {
+                return shape(
+                    format!("the plan adds {label} both as a section and as an entry"),
+                    None,
+                );
+            };
+            match self.slot(node, key, &label)? {
+                Slot::Missing => {
+                    missing.insert(key.clone(), Value::Object(sub.clone()));
+                    self.record(&p);
+                }
+                Slot::Empty(k, v) => {
+                    let mut lines = vec![];
+                    yaml::write_map(
+                        &mut lines,
+                        sub,
+                        k.start.col + self.style.indent,
+                        self.style,
+                        None,
+                    );
+                    self.clear_empty_value(k, v)?;
+                    let last = self.last_line_of(k, k.start.col + 1);
+                    self.insert_after_line(last, &lines);
+                    self.record(&p);
+                }
+                Slot::Block(_, child) => {
+                    self.expect_map(child, &label)?;
+                    if child.anchored {
+                        return shape(
+                            format!("{label} carries an anchor (&name); merge into it by hand"),
+                            Some(child.start.line),
+                        );
+                    }
+                    let add = self.merge_additions(child, &p, sub)?;
+                    if !add.is_empty() {
+                        let ccol = self.child_col(child);
+                        let mut lines = vec![];
+                        yaml::write_map(&mut lines, &add, ccol, self.style, None);
+                        let last = self.last_line_of(child, ccol);
+                        self.insert_after_line(last, &lines);
+                    }
+                }
+            }
+        }
+        Ok(missing)
+    }
+
+    /// The warning for an entry the plan would add that the file has already.
+    fn warn_existing(&mut self, p: &[String], value: &Value) {
+        let (name, section) = p.split_last().unwrap_or_else(|| unreachable!());
+        if section == ["claims_policies"]
+            && let Some(cp) = &self.plan.claims_policy
+            && &cp.name == name
+        {
+            self.warnings.push(format!(
+                "claims policy '{}' already exists and was left as it is; it should put {} in the ID token",
+                cp.name,
+                cp.id_token.join(", ")
+            ));
+            return;
+        }
+        self.warnings.push(format!(
+            "identity_providers.oidc.{}.{name} already exists and was left as it is; the client relies on it, so check that it reads {}",
+            section.join("."),
+            serde_json::to_string(value).unwrap_or_default()
+        ));
     }
 
     /// The key line of a block value (the line to insert right after).
@@ -825,6 +880,33 @@ fn item_lines(plan: &Plan, dash_col: usize, offset: usize, style: Style) -> Vec<
         }
     }
     lines
+}
+
+/// The plan's additions as one tree of keys under `oidc` (sections, then names), in the order
+/// they first appear.
+fn additions_tree(plan: &Plan) -> Map<String, Value> {
+    let mut root = Map::new();
+    for a in &plan.additions {
+        let mut m = &mut root;
+        for key in &a.section {
+            let slot = m
+                .entry(key.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !slot.is_object() {
+                *slot = Value::Object(Map::new());
+            }
+            m = slot.as_object_mut().unwrap_or_else(|| unreachable!());
+        }
+        m.insert(a.name.clone(), a.value.clone());
+    }
+    root
+}
+
+/// Whether `path` (keys under `oidc`) is a section some addition goes into (or through).
+fn is_section(plan: &Plan, path: &[String]) -> bool {
+    plan.additions
+        .iter()
+        .any(|a| a.section.len() >= path.len() && a.section[..path.len()] == *path)
 }
 
 /// Applies non-overlapping edits to `text`.
