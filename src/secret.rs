@@ -25,6 +25,10 @@ use subtle::ConstantTimeEq as _;
 pub const DEFAULT_ITERATIONS: u32 = 310_000;
 /// Salt length in bytes (Authelia's default).
 pub const SALT_LEN: usize = 16;
+/// A well-formed digest (Authelia's documentation digest of `insecure_secret`) that stands in
+/// for a secret whose digest is not known yet, or comes from a template, when a client is
+/// validated. It is never written anywhere.
+pub const STAND_IN_DIGEST: &str = "$pbkdf2-sha512$310000$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng";
 /// The default length of a generated secret (Authelia's recommendation).
 pub const DEFAULT_LENGTH: usize = 72;
 /// Secrets shorter than this are refused: Authelia's FAQ asks for more than 40 characters, and
@@ -101,7 +105,7 @@ pub fn generate(len: usize, charset: Charset) -> Result<String> {
             "secret length {len} is out of range: use {MIN_LENGTH} to {MAX_LENGTH} characters"
         )));
     }
-    Ok(random_string(len, charset.symbols()))
+    random_string_checked(len, charset.symbols())
 }
 
 /// Draws `len` symbols uniformly from `alphabet` (at most 256 symbols). Used for secrets, client
@@ -124,11 +128,6 @@ pub fn random_string_checked(len: usize, alphabet: &[u8]) -> Result<String> {
         }
     }
     Ok(out)
-}
-
-fn random_string(len: usize, alphabet: &[u8]) -> String {
-    // The OS generator failing is not something a user can act on; report it at the edge.
-    random_string_checked(len, alphabet).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A random client id of `len` RFC 3986 characters (Authelia recommends 64).

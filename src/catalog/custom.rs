@@ -295,7 +295,7 @@ impl CustomSpec {
                 c.client_id = "custom-app".into();
             }
             if !self.public {
-                c.client_secret = Some(SAMPLE_DIGEST.into());
+                c.client_secret = Some(crate::secret::STAND_IN_DIGEST.into());
             }
             f.extend(client::validate(&c, &client::Context::default()));
         }
@@ -550,7 +550,6 @@ const INPUT_KEYS: &[(&str, &str, &str, Option<&str>)] = &[
 ];
 
 const SAMPLE_APP_URL: &str = "https://app.example.com";
-const SAMPLE_DIGEST: &str = "$pbkdf2-sha512$310000$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng";
 
 /// The custom app as the catalog shows it (`find("custom")`): its inputs are the spec's fields.
 /// Build a concrete entry with [`entry_from_values`] or [`CustomSpec::entry`].

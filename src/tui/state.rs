@@ -635,27 +635,7 @@ impl State {
             };
             v.push((l, u.clone(), false));
         }
-        if !p.env.is_empty() {
-            v.push((".env block".into(), crate::render::dotenv(p), true));
-            v.push((
-                "Compose environment".into(),
-                crate::render::compose_env(p),
-                true,
-            ));
-        }
-        for (path, _, content) in &p.files {
-            v.push((format!("File {path}"), content.clone(), true));
-        }
-        v.push(("Client YAML".into(), crate::render::client_yaml(p), true));
-        v.into_iter()
-            .zip(HOTKEYS.chars())
-            .map(|((label, value, block), key)| CopyItem {
-                key,
-                label,
-                value,
-                block,
-            })
-            .collect()
+        with_app_blocks(v, p, ("Client YAML", crate::render::client_yaml(p)))
     }
 
     /// authentik's copyable values: the blueprint's labelled values, the env block and files of
@@ -679,26 +659,36 @@ impl State {
                 x.0 = format!("Redirect URI {i}");
             }
         }
-        if !p.env.is_empty() {
-            v.push((".env block".into(), crate::render::dotenv(p), true));
-            v.push((
-                "Compose environment".into(),
-                crate::render::compose_env(p),
-                true,
-            ));
-        }
-        for (path, _, content) in &p.files {
-            v.push((format!("File {path}"), content.clone(), true));
-        }
-        v.push(("Blueprint".into(), bp.blueprint.clone(), true));
-        v.into_iter()
-            .zip(HOTKEYS.chars())
-            .map(|((label, value, block), key)| CopyItem {
-                key,
-                label,
-                value,
-                block,
-            })
-            .collect()
+        with_app_blocks(v, p, ("Blueprint", bp.blueprint.clone()))
     }
+}
+
+/// Ends a list of (label, value, is a block) with the app side's env blocks and files and the
+/// whole text (`whole`), and gives each item its hotkey.
+fn with_app_blocks(
+    mut v: Vec<(String, String, bool)>,
+    p: &crate::plan::Plan,
+    whole: (&str, String),
+) -> Vec<CopyItem> {
+    if !p.env.is_empty() {
+        v.push((".env block".into(), crate::render::dotenv(p), true));
+        v.push((
+            "Compose environment".into(),
+            crate::render::compose_env(p),
+            true,
+        ));
+    }
+    for (path, _, content) in &p.files {
+        v.push((format!("File {path}"), content.clone(), true));
+    }
+    v.push((whole.0.into(), whole.1, true));
+    v.into_iter()
+        .zip(HOTKEYS.chars())
+        .map(|((label, value, block), key)| CopyItem {
+            key,
+            label,
+            value,
+            block,
+        })
+        .collect()
 }
