@@ -1,7 +1,7 @@
 //! Hand-written edge cases of the merge (tests/fixtures/merge/): each one merges with the
 //! invariant holding and the file's own style, or is refused with a clear message.
 
-mod support;
+use crate::support;
 
 use oidc_wizard::Error;
 use oidc_wizard::config::{Document, OnDuplicate};

@@ -2,7 +2,7 @@
 //! a navigation key over SSH is a few hundred bytes, not a full screen. (Byte counts, not time:
 //! the timing lives in benches/first_frame.rs.)
 
-mod tui_common;
+use crate::tui_common;
 
 use crossterm::event::KeyCode;
 use ratatui::backend::CrosstermBackend;

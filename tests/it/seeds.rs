@@ -1,7 +1,7 @@
 //! The seed apps against the seed documents: the client for example.com equals the seed's YAML
 //! key by key (the secret aside), the steps carry the real values, the seed digest verifies.
 
-mod common;
+use crate::common;
 
 use common::{INSECURE_DIGEST, shared};
 use oidc_wizard::catalog;

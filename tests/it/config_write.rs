@@ -1,7 +1,7 @@
 //! The safe write: backup byte-identical with the same mode, the file written in place (same
 //! inode and mode), refused when the file changed since it was read.
 
-mod support;
+use crate::support;
 
 use oidc_wizard::config::{self, OnDuplicate};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};

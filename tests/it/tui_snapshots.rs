@@ -1,7 +1,7 @@
 //! Snapshots of every screen at 80x24 and 120x40, and below the minimum size. The secret and
 //! digest are injected and the catalog is fixed, so the screens are deterministic.
 
-mod tui_common;
+use crate::tui_common;
 
 use crossterm::event::KeyCode;
 use oidc_wizard::config::OnDuplicate;

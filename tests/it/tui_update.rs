@@ -1,6 +1,6 @@
 //! `update()` without a terminal: the flow from app to done, and the edge keys.
 
-mod tui_common;
+use crate::tui_common;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use oidc_wizard::config::OnDuplicate;

@@ -3,7 +3,7 @@
 //! and over arbitrary YAML-like text: never a panic; a merge holds the invariant and reads back
 //! with the new client; a refusal is one line naming the file.
 
-mod support;
+use crate::support;
 
 use oidc_wizard::config::OnDuplicate;
 use proptest::prelude::*;

@@ -3,7 +3,7 @@
 //! exceptions aside) and reads back as the old document plus the client, or it refuses with one
 //! clear line naming the file. The outcome of each file is printed and checked.
 
-mod support;
+use crate::support;
 
 use oidc_wizard::Error;
 use oidc_wizard::config::{Document, OnDuplicate};

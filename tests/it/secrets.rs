@@ -1,7 +1,7 @@
 //! Digests: the seed and Authelia/go-crypt test vectors verify, generated ones verify, wrong
 //! passwords and Authelia's known-bad docs digest do not.
 
-mod common;
+use crate::common;
 
 use common::INSECURE_DIGEST;
 use oidc_wizard::secret::{self, Charset};

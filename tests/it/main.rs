@@ -1,0 +1,24 @@
+//! The integration tests, as one test binary with a module per area (one binary links far
+//! faster than one per file). Shared helpers: `common` (reference material), `support` (merge
+//! helpers), `tui_common` (the wizard's test data).
+
+mod common;
+mod support;
+mod tui_common;
+
+mod authentik;
+mod authentik_cli;
+mod catalog;
+mod catalog_golden;
+mod cli;
+mod config_cli;
+mod config_write;
+mod merge_cases;
+mod merge_corpus;
+mod merge_props;
+mod secrets;
+mod seeds;
+mod tui_e2e;
+mod tui_redraw;
+mod tui_snapshots;
+mod tui_update;
