@@ -98,7 +98,7 @@ pub fn plan_json(plan: &Plan) -> Map<String, Value> {
 }
 
 /// Runs `oidc-wizard add`: print the plan, merge it into a configuration, or make a blueprint.
-pub fn run(args: AddArgs, config: Option<PathBuf>) -> Result<u8> {
+pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
     if args.provider == ProviderChoice::Authentik {
         return crate::provider::authentik::add_command(&args);
     }
@@ -107,8 +107,8 @@ pub fn run(args: AddArgs, config: Option<PathBuf>) -> Result<u8> {
             "--out writes an authentik blueprint; use it with --provider authentik",
         ));
     }
-    if let Some(path) = config {
-        return crate::config::add_command(&args, &path);
+    if !config.is_empty() {
+        return crate::config::add_command(&args, &config);
     }
     for (flag, set) in [
         ("--dry-run", args.dry_run),

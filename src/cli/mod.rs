@@ -22,9 +22,11 @@ use std::path::PathBuf;
     after_help = "Exit codes: 0 ok, 1 error (or no match / findings), 2 usage, 130 interrupted."
 )]
 pub struct Cli {
-    /// Authelia configuration file to merge into (default: last used, then $X_AUTHELIA_CONFIG).
-    #[arg(long, global = true, value_name = "PATH")]
-    pub config: Option<PathBuf>,
+    /// Authelia configuration file or directory, as Authelia takes it: repeatable or
+    /// comma-separated; the client goes into the file that holds the clients (default: last
+    /// used, then $X_AUTHELIA_CONFIG).
+    #[arg(long, global = true, value_name = "PATH", action = clap::ArgAction::Append, value_delimiter = ',')]
+    pub config: Vec<PathBuf>,
     /// When to use colors in the wizard.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -218,26 +220,32 @@ pub fn run(cli: Cli) -> Result<u8> {
         Some(Command::Hash) => basic::hash(),
         Some(Command::Verify { digest }) => basic::verify(&digest),
         Some(Command::Check { json }) => {
-            let path = config_path(cli.config).ok_or_else(|| {
-                Error::input("check needs --config <PATH> (or X_AUTHELIA_CONFIG)")
-            })?;
-            crate::config::check_command(&path, json)
+            let paths = config_paths(cli.config);
+            if paths.is_empty() {
+                return Err(Error::input(
+                    "check needs --config <PATH> (or X_AUTHELIA_CONFIG)",
+                ));
+            }
+            crate::config::check_command(&paths, json)
         }
-        Some(Command::Add(args)) => add::run(*args, config_path(cli.config)),
+        Some(Command::Add(args)) => add::run(*args, config_paths(cli.config)),
     }
 }
 
-/// The configuration path: the flag, else Authelia's own `X_AUTHELIA_CONFIG` (its first entry
-/// when it lists several).
+/// The configuration paths: the flag's, else Authelia's own `X_AUTHELIA_CONFIG`, split the way
+/// Authelia splits it (the flag wins over the variable, as in Authelia).
+pub fn config_paths(flag: Vec<PathBuf>) -> Vec<PathBuf> {
+    if !flag.is_empty() {
+        return flag;
+    }
+    std::env::var("X_AUTHELIA_CONFIG")
+        .map(|v| crate::config::sources::split_env(&v))
+        .unwrap_or_default()
+}
+
+/// The first configuration path (see [`config_paths`]).
 pub fn config_path(flag: Option<PathBuf>) -> Option<PathBuf> {
-    flag.or_else(|| {
-        std::env::var("X_AUTHELIA_CONFIG").ok().and_then(|v| {
-            v.split(',')
-                .map(str::trim)
-                .find(|s| !s.is_empty())
-                .map(PathBuf::from)
-        })
-    })
+    config_paths(flag.into_iter().collect()).into_iter().next()
 }
 
 /// Writes JSON to stdout with a trailing newline.

@@ -1,7 +1,7 @@
-//! The command-line glue of the configuration subcommands: `add ... --config PATH` (merge, show
-//! the diff, ask or require `--yes`, write) and `check --config PATH`.
+//! The command-line glue of the configuration subcommands: `add ... --config PATH...` (merge,
+//! show the diff, ask or require `--yes`, write) and `check --config PATH...`.
 
-use super::{OnDuplicate, check, load, merge, session_defaults, write};
+use super::{OnDuplicate, check, load_sources, merge, write};
 use crate::cli::AddArgs;
 use crate::cli::add::{build_plan_for, plan_json, request_of};
 use crate::error::{Error, Result};
@@ -9,7 +9,7 @@ use crate::inputs::HttpUrl;
 use crate::{exit, render};
 use serde_json::{Value, json};
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
+use std::path::PathBuf;
 
 /// The Authelia URL a configuration's session cookie gives for `domain`, if any: used as the
 /// default when `--auth-url` is not given.
@@ -22,11 +22,14 @@ fn auth_url_default(defaults: &super::SessionDefaults, domain: &str) -> Option<S
     (host == domain || host.ends_with(&format!(".{domain}"))).then(|| url.to_string())
 }
 
-/// `oidc-wizard add ... --config PATH`.
-pub fn add_command(args: &AddArgs, path: &Path) -> Result<u8> {
-    let doc = load(path)?;
-    let defaults = session_defaults(&doc);
-    let mut notes = Vec::new();
+/// `oidc-wizard add ... --config PATH...`: the client goes into the one file of the
+/// configuration that holds the clients (see [`super::sources`]).
+pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
+    let sources = load_sources(paths)?;
+    let doc = sources.target();
+    let path = doc.path.as_path();
+    let defaults = sources.session_defaults();
+    let mut notes: Vec<String> = sources.note.iter().cloned().collect();
     let mut with_domain;
     let args = if args.domain.is_none()
         && let Some(d) = &defaults.domain
@@ -57,7 +60,8 @@ pub fn add_command(args: &AddArgs, path: &Path) -> Result<u8> {
     } else {
         OnDuplicate::Refuse
     };
-    let out = merge(&doc, &plan, on_dup)?;
+    let out = merge(doc, &plan, on_dup)?;
+    sources.check_merge(&out)?;
 
     let mut written = None;
     if !args.dry_run {
@@ -86,7 +90,7 @@ pub fn add_command(args: &AddArgs, path: &Path) -> Result<u8> {
                 return Ok(exit::ERROR);
             }
         }
-        written = Some(write(&doc, &out)?);
+        written = Some(write(doc, &out)?);
     }
 
     if args.json {
@@ -160,10 +164,11 @@ pub fn add_command(args: &AddArgs, path: &Path) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// `oidc-wizard check --config PATH`.
-pub fn check_command(path: &Path, json: bool) -> Result<u8> {
-    let doc = load(path)?;
-    let report = check::check(&doc)?;
+/// `oidc-wizard check --config PATH...`: checks the file of the configuration that holds the
+/// clients.
+pub fn check_command(paths: &[PathBuf], json: bool) -> Result<u8> {
+    let sources = load_sources(paths)?;
+    let report = check::check(sources.target())?;
     if json {
         crate::cli::print_json(&serde_json::to_value(&report).unwrap_or(Value::Null));
     } else {

@@ -24,10 +24,12 @@ pub mod check;
 mod command;
 pub mod gate;
 pub mod scan;
+pub mod sources;
 pub mod splice;
 pub mod write;
 
 pub use command::{add_command, check_command};
+pub use sources::{Sources, is_sops_encrypted, load_sources};
 pub use write::write;
 
 use crate::error::{Error, Result};
@@ -185,10 +187,21 @@ pub fn session_defaults(doc: &Document) -> SessionDefaults {
     let Ok(v) = gate::parse_first(&t.masked) else {
         return SessionDefaults::default();
     };
+    session_defaults_of(&v)
+}
+
+/// [`session_defaults`] of a parsed configuration. Values from template expressions,
+/// environment references (`${...}`) and SOPS ciphertext (`ENC[...]`) are skipped.
+pub(crate) fn session_defaults_of(v: &serde_yaml::Value) -> SessionDefaults {
     let real = |s: Option<&serde_yaml::Value>| {
         s.and_then(|x| x.as_str())
             .map(str::trim)
-            .filter(|x| !x.is_empty() && !x.bytes().all(|b| b == scan::MASK) && !x.contains("${"))
+            .filter(|x| {
+                !x.is_empty()
+                    && !x.bytes().all(|b| b == scan::MASK)
+                    && !x.contains("${")
+                    && !x.starts_with("ENC[")
+            })
             .map(str::to_string)
     };
     let session = v.get("session");
@@ -230,6 +243,9 @@ pub fn merge_with(
     let full = doc.text()?;
     let pending_digest = plan.client.client_secret.as_deref() == Some("");
     let (t, parsed) = parse_text(path, full)?;
+    if let Some(why) = parsed.root.as_ref().and_then(sources::foreign_kind) {
+        return Err(Error::file(path, why));
+    }
     let sp = splice::splice(&t, &parsed, plan, on_dup, keys).map_err(|r| match r {
         splice::Refusal::Duplicate(id) => Error::DuplicateClient {
             path: path.clone(),

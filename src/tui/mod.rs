@@ -35,8 +35,8 @@ use std::time::Duration;
 /// Options of the wizard from the command line.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// `--config`.
-    pub config: Option<PathBuf>,
+    /// `--config` (each file or directory, as given).
+    pub config: Vec<PathBuf>,
     /// `--color`.
     pub color: ColorChoice,
     /// `--mouse`.
@@ -56,11 +56,16 @@ pub fn launch(opts: Options) -> Result<u8> {
         return Ok(exit::USAGE);
     }
     let prefs = prefs::load();
-    let config_path = opts
-        .config
-        .clone()
-        .or_else(|| prefs.config_path.clone())
-        .or_else(|| crate::cli::config_path(None));
+    // The flag's paths, else the last used one, else X_AUTHELIA_CONFIG's; the wizard shows
+    // the first and reads them all.
+    let config_set = if !opts.config.is_empty() {
+        opts.config.clone()
+    } else if let Some(p) = prefs.config_path.clone() {
+        vec![p]
+    } else {
+        crate::cli::config_paths(Vec::new())
+    };
+    let config_path = config_set.first().cloned();
     // The custom app comes last: for anything the catalog does not know.
     let catalog = catalog::with_custom()?;
     let color = theme::Theme::detect(opts.color).color;
@@ -78,7 +83,11 @@ pub fn launch(opts: Options) -> Result<u8> {
     );
     let _guard = TerminalGuard::enter(opts.mouse)?;
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    run(&mut term, &mut state, &mut Runtime::default())
+    let mut rt = Runtime {
+        config_set,
+        ..Runtime::default()
+    };
+    run(&mut term, &mut state, &mut rt)
 }
 
 /// Puts the terminal in raw mode and the alternate screen; restores it when dropped and on
@@ -134,6 +143,10 @@ impl Drop for TerminalGuard {
 #[derive(Debug, Default)]
 pub struct Runtime {
     clipboard: clipboard::Clipboard,
+    /// All the configuration paths given; read together when the first is loaded.
+    config_set: Vec<PathBuf>,
+    /// The files last read, to check a merge of their target against the others.
+    sources: Option<config::Sources>,
 }
 
 fn expand_home(p: &Path) -> PathBuf {
@@ -157,7 +170,16 @@ impl Runtime {
     ) {
         match e {
             Effect::LoadConfig(path) => {
-                let r = config::load(&expand_home(&path));
+                let set: Vec<PathBuf> = if self.config_set.first() == Some(&path) {
+                    self.config_set.iter().map(|p| expand_home(p)).collect()
+                } else {
+                    vec![expand_home(&path)]
+                };
+                let r = config::load_sources(&set).map(|s| {
+                    let doc = s.target().clone();
+                    self.sources = Some(s);
+                    doc
+                });
                 queue.push_back(Msg::ConfigLoaded(path, r));
             }
             Effect::GenerateSecret => {
@@ -183,9 +205,14 @@ impl Runtime {
                 let _ = self.clipboard.copy(out, &value);
             }
             Effect::Merge { doc, plan, on_dup } => {
-                queue.push_back(Msg::Merged(
-                    config::merge(&doc, &plan, on_dup).map(msg::Merged::from),
-                ));
+                let r = config::merge(&doc, &plan, on_dup).and_then(|out| {
+                    match &self.sources {
+                        Some(s) if s.target().path == doc.path => s.check_merge(&out)?,
+                        _ => {}
+                    }
+                    Ok(out)
+                });
+                queue.push_back(Msg::Merged(r.map(msg::Merged::from)));
             }
             Effect::Write { doc, merged } => {
                 let r = match &merged.output {

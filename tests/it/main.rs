@@ -12,6 +12,7 @@ mod catalog;
 mod catalog_golden;
 mod cli;
 mod config_cli;
+mod config_sources;
 mod config_write;
 mod merge_cases;
 mod merge_corpus;
