@@ -243,7 +243,8 @@ fn bad_config_paths_give_one_line() {
     let dir = tempfile::tempdir().unwrap();
     for (p, needle) in [
         (dir.path().join("missing.yml"), "no such file"),
-        (dir.path().to_path_buf(), "is a directory"),
+        // A directory is read as Authelia reads one (its .yml / .yaml files); this one has none.
+        (dir.path().to_path_buf(), "no .yml or .yaml file"),
     ] {
         let o = run(&[
             "add",
