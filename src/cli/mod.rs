@@ -22,7 +22,8 @@ use std::path::PathBuf;
     after_help = "Exit codes: 0 ok, 1 error (or no match / findings), 2 usage, 130 interrupted."
 )]
 pub struct Cli {
-    /// Authelia configuration file to merge into (default: last used, then $X_AUTHELIA_CONFIG).
+    /// Authelia configuration file to merge into (default: $X_AUTHELIA_CONFIG; the wizard, run
+    /// without a subcommand, first offers the file it wrote last).
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
     /// When to use colors in the wizard.
