@@ -43,7 +43,9 @@ impl fmt::Display for Policy {
     }
 }
 
-/// Validates a base domain (`example.com`) and returns it lower-cased.
+/// Validates a base domain (`example.com`) and returns it lower-cased, an internationalized
+/// one (`bücher.example`) in its ASCII form (`xn--bcher-kva.example`), the form every URL and
+/// cookie domain is written with.
 pub fn parse_domain(input: &str) -> Result<String> {
     let d = input.trim();
     if d.is_empty() {
@@ -59,10 +61,23 @@ pub fn parse_domain(input: &str) -> Result<String> {
     if d.chars().any(char::is_whitespace) {
         return Err(Error::input(format!("domain '{d}' contains a space")));
     }
-    let d = d.strip_suffix('.').unwrap_or(d).to_ascii_lowercase();
-    check_hostname(&d)
+    let d = d.strip_suffix('.').unwrap_or(d);
+    let ascii = to_ascii(d).map_err(|why| Error::input(format!("domain '{d}' {why}")))?;
+    check_hostname(&ascii)
         .map_err(|why| Error::input(format!("domain '{d}' is not a host name: {why}")))?;
-    Ok(d)
+    Ok(ascii)
+}
+
+/// A host name lower-cased; with non-ASCII letters, its IDNA (UTS #46) ASCII form. Refused
+/// when IDNA refuses it.
+fn to_ascii(host: &str) -> std::result::Result<String, String> {
+    let lower = host.to_lowercase();
+    // ASCII without an `xn--` label needs no mapping; an `xn--` label must be valid Punycode.
+    if lower.is_ascii() && !lower.split('.').any(|l| l.starts_with("xn--")) {
+        return Ok(lower);
+    }
+    idna::domain_to_ascii_strict(&lower)
+        .map_err(|_| "is not a valid internationalized domain name (IDNA refuses it)".to_string())
 }
 
 fn check_hostname(h: &str) -> std::result::Result<(), String> {
@@ -161,7 +176,11 @@ impl HttpUrl {
                     .ok_or_else(|| err("has an invalid port"))?,
             ),
         };
-        let host = host.to_ascii_lowercase();
+        let host = if host.starts_with('[') {
+            host.to_ascii_lowercase()
+        } else {
+            to_ascii(&host).map_err(|why| err(&format!("has a host that {why}")))?
+        };
         if !host.starts_with('[') {
             check_hostname(&host).map_err(|why| err(&format!("has an invalid host: {why}")))?;
         }
@@ -215,6 +234,27 @@ mod tests {
         ] {
             assert!(parse_domain(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn internationalized_domains_become_ascii() {
+        assert_eq!(
+            parse_domain("Bücher.Example").unwrap(),
+            "xn--bcher-kva.example"
+        );
+        assert_eq!(
+            parse_domain("xn--bcher-kva.example").unwrap(),
+            "xn--bcher-kva.example"
+        );
+        let u = HttpUrl::parse("https://auth.bücher.example/", "Authelia URL").unwrap();
+        assert_eq!(u.base(), "https://auth.xn--bcher-kva.example");
+        // A label may not start with a combining mark; `xn--a` is not valid Punycode.
+        for bad in ["\u{0301}x.example", "xn--a.example"] {
+            let e = parse_domain(bad).unwrap_err().to_string();
+            assert!(e.contains("IDNA refuses it"), "{bad}: {e}");
+            assert!(!e.contains('\n'));
+        }
+        assert!(HttpUrl::parse("https://xn--a.example/", "URL").is_err());
     }
 
     #[test]

@@ -23,8 +23,9 @@ use std::path::PathBuf;
 )]
 pub struct Cli {
     /// Authelia configuration file or directory, as Authelia takes it: repeatable or
-    /// comma-separated; the client goes into the file that holds the clients (default: last
-    /// used, then $X_AUTHELIA_CONFIG).
+    /// comma-separated; the client goes into the file that holds the clients (default:
+    /// $X_AUTHELIA_CONFIG; the wizard, run without a subcommand, first offers the file it wrote
+    /// last).
     #[arg(long, global = true, value_name = "PATH", action = clap::ArgAction::Append, value_delimiter = ',')]
     pub config: Vec<PathBuf>,
     /// When to use colors in the wizard.

@@ -134,13 +134,122 @@ pub fn compose_env(plan: &Plan) -> String {
     s
 }
 
-/// The numbered app-side steps.
+/// The numbered app-side steps, each value to copy kept clear of the sentence's punctuation
+/// (see [`clear_of_punctuation`]).
 pub fn steps_text(plan: &Plan) -> String {
+    let values = copyable_values(plan);
     plan.steps
         .iter()
         .enumerate()
-        .map(|(i, s)| format!("{:>2}. {s}\n", i + 1))
+        .map(|(i, s)| format!("{:>2}. {}\n", i + 1, clear_of_punctuation(s, &values)))
         .collect()
+}
+
+/// The values a step may ask the user to copy: the client id and secret, the provider's
+/// endpoints, the redirect URIs, the app's and provider's URLs, the base domain and the app's
+/// own inputs.
+pub fn copyable_values(plan: &Plan) -> Vec<String> {
+    let e = &plan.endpoints;
+    let r = &plan.resolved;
+    let mut v: Vec<String> = vec![
+        plan.client.client_id.clone(),
+        e.issuer.clone(),
+        e.discovery_url.clone(),
+        e.authorization_endpoint.clone(),
+        e.token_endpoint.clone(),
+        e.userinfo_endpoint.clone(),
+        e.jwks_uri.clone(),
+        e.revocation_endpoint.clone(),
+        e.introspection_endpoint.clone(),
+        e.end_session_endpoint.clone(),
+        r.app_url.base(),
+        r.auth_url.base(),
+        r.domain.clone(),
+    ];
+    v.extend(plan.secret_plaintext().map(str::to_string));
+    v.extend(plan.client.redirect_uris.iter().flatten().cloned());
+    v.extend(r.values.values().cloned());
+    // Short words (`on`, `id`) would match prose; a value of three characters or more is one
+    // a step means.
+    v.retain(|x| x.chars().count() >= 3);
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Punctuation that ends or interrupts a sentence: after a value, a reader could take it as
+/// the value's last character (`.`, `-`, `_`, `~` are in a secret's alphabet).
+const SENTENCE_PUNCT: &[char] = &['.', ',', ';', ':', '!', '?', ')'];
+
+/// Quotes delimit a value on their own: text beyond them does not touch it.
+const QUOTES: &[char] = &['\'', '"', '`'];
+
+/// Where the text run holding the value at `start..end` of `step` is touched by sentence
+/// punctuation: the byte position of the punctuation after it (a run of punctuation up to a
+/// space or the end) and the position just after an opening `(` before it.
+fn touching(step: &str, start: usize, end: usize) -> (Option<usize>, Option<usize>) {
+    let tail = &step[end..];
+    let mut after = None;
+    for (i, c) in tail.char_indices() {
+        if c.is_whitespace() || QUOTES.contains(&c) {
+            break;
+        }
+        let rest = &tail[i..];
+        let run_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        if rest[..run_end].chars().all(|c| SENTENCE_PUNCT.contains(&c)) {
+            after = Some(end + i);
+            break;
+        }
+    }
+    let head = &step[..start];
+    let mut before = None;
+    for (i, c) in head.char_indices().rev() {
+        if c.is_whitespace() || QUOTES.contains(&c) {
+            break;
+        }
+        if c == '('
+            && head[..i]
+                .chars()
+                .next_back()
+                .is_none_or(char::is_whitespace)
+        {
+            before = Some(i + 1);
+            break;
+        }
+    }
+    (after, before)
+}
+
+/// `step` with each of `values` kept apart from punctuation that touches it: a step's final
+/// period after a value is dropped, other punctuation gets a space between (`(https://x/cb)`
+/// becomes `( https://x/cb )`), so a double-click or a careful copy takes the value alone.
+/// Values inside quotes or followed by more of a URL or command are left as they are.
+pub fn clear_of_punctuation(step: &str, values: &[String]) -> String {
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut drop_final = false;
+    for v in values {
+        for (start, _) in step.match_indices(v.as_str()) {
+            let (after, before) = touching(step, start, start + v.len());
+            if let Some(a) = after {
+                if &step[a..] == "." {
+                    drop_final = true;
+                } else {
+                    cuts.push(a);
+                }
+            }
+            cuts.extend(before);
+        }
+    }
+    let mut out = step.to_string();
+    if drop_final {
+        out.pop();
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    for at in cuts.into_iter().rev() {
+        out.insert(at, ' ');
+    }
+    out
 }
 
 /// The human-readable report of `oidc-wizard add`.

@@ -7,7 +7,6 @@ use oidc_wizard::plan::Request;
 use oidc_wizard::provider::authentik::{self, BlueprintPlan, ClientType};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 fn request(domain: &str) -> Request {
     Request {
@@ -239,11 +238,6 @@ fn bad_inputs_are_one_line_errors() {
 // ---------------------------------------------------------------------------------------------
 // Every blueprint against authentik's schema.
 
-fn shared() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    p.is_dir().then_some(p)
-}
-
 const UUID: &str = "00000000-0000-4000-8000-000000000000";
 
 /// YAML (with authentik's tags) to JSON: a `!KeyOf` under `provider` becomes an integer pk, every
@@ -384,10 +378,7 @@ fn validator(shared: &std::path::Path) -> jsonschema::Validator {
 
 #[test]
 fn every_blueprint_validates_against_the_schema() {
-    let Some(shared) = shared() else {
-        eprintln!(
-            "WARNING: ../shared is absent: every_blueprint_validates_against_the_schema skipped"
-        );
+    let Some(shared) = crate::common::shared("every_blueprint_validates_against_the_schema") else {
         return;
     };
     let schema = validator(&shared);
@@ -485,8 +476,7 @@ fn every_blueprint_validates_against_the_schema() {
 #[test]
 fn reference_examples_validate_too() {
     // The checker itself: authentik's own current example passes, a legacy string redirect fails.
-    let Some(shared) = shared() else {
-        eprintln!("WARNING: ../shared is absent: reference_examples_validate_too skipped");
+    let Some(shared) = crate::common::shared("reference_examples_validate_too") else {
         return;
     };
     let schema = validator(&shared);

@@ -7,7 +7,6 @@ use oidc_wizard::client::{self, Client, Severity};
 use oidc_wizard::plan::{self, Plan, Request, SecretState};
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 /// A plaintext that appears nowhere in the catalog, so finding it in the steps proves the steps
 /// use `{client_secret}`. The digest only has to decode (it is the docs' digest of another value).
@@ -285,16 +284,8 @@ fn every_entry_is_complete() {
 // ---------------------------------------------------------------------------------------------
 // Comparison with INDEX.json
 
-fn shared() -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    p.is_dir().then_some(p)
-}
-
 fn index(test: &str) -> Option<Value> {
-    let Some(root) = shared() else {
-        eprintln!("WARNING: ../shared is absent: {test} skipped");
-        return None;
-    };
+    let root = crate::common::shared(test)?;
     let path = root.join("reference/authelia/integrations/INDEX.json");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Some(serde_json::from_str(&text).expect("INDEX.json parses"))

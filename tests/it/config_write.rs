@@ -5,6 +5,7 @@ use crate::support;
 
 use oidc_wizard::config::{self, OnDuplicate};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::process::Command;
 use support::*;
 
 const CONFIG: &str = "# my config\nidentity_providers:\n  oidc:\n    hmac_secret: x\n    jwks:\n      - key: k\n    clients:\n      - client_id: one\n        public: true\n";
@@ -105,6 +106,15 @@ fn load_errors_name_the_file() {
     assert!(e.contains("line 2: not UTF-8"), "{e}");
 }
 
+/// Clears the immutable attribute again, so the temporary directory can be removed.
+struct Immutable<'a>(&'a std::path::Path);
+
+impl Drop for Immutable<'_> {
+    fn drop(&mut self) {
+        let _ = Command::new("chattr").arg("-i").arg(self.0).status();
+    }
+}
+
 #[test]
 fn an_unwritable_file_is_reported() {
     let dir = tempfile::tempdir().unwrap();
@@ -113,13 +123,25 @@ fn an_unwritable_file_is_reported() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let doc = config::load(&path).unwrap();
     let out = merge(&doc, &memos(), OnDuplicate::Refuse).unwrap();
+    // Root ignores file modes (CI runs as root): there the file is made immutable
+    // (`chattr +i`), which stops root too, the way an administrator locks a file down.
+    let _guard;
     if std::fs::OpenOptions::new().write(true).open(&path).is_ok() {
-        eprintln!(
-            "note: running with privileges that ignore file modes; the unwritable case is not observable here"
+        let st = Command::new("chattr").arg("+i").arg(&path).status();
+        assert!(
+            st.is_ok_and(|s| s.success()),
+            "running with privileges that ignore file modes, and `chattr +i` failed: this test \
+             needs a file it cannot write (run it as a normal user, or with CAP_LINUX_IMMUTABLE)"
         );
-        return;
+        _guard = Immutable(&path);
+        assert!(
+            std::fs::OpenOptions::new().write(true).open(&path).is_err(),
+            "the immutable file is still writable"
+        );
     }
     let e = config::write(&doc, &out).unwrap_err().to_string();
+    assert!(!e.contains('\n'), "one line: {e}");
+    assert!(e.starts_with(&path.display().to_string()), "{e}");
     assert!(e.contains("permission denied"), "{e}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), CONFIG);
 }

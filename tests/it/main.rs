@@ -19,6 +19,7 @@ mod merge_corpus;
 mod merge_props;
 mod secrets;
 mod seeds;
+mod small_fixes;
 mod tui_e2e;
 mod tui_redraw;
 mod tui_snapshots;

@@ -49,7 +49,7 @@ const REFUSED: &[(&str, &str)] = &[
 
 #[test]
 fn every_corpus_file_merges_cleanly_or_refuses_clearly() {
-    let Some(shared) = shared("merge_corpus") else {
+    let Some(shared) = shared("every_corpus_file_merges_cleanly_or_refuses_clearly") else {
         return;
     };
     let files = corpus(&shared);

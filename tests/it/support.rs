@@ -5,23 +5,13 @@
 use oidc_wizard::config::{self, Document, MergeOutput, OnDuplicate};
 use oidc_wizard::plan::{Plan, Request, SecretState, plan_for};
 use oidc_wizard::provider::authelia::ProviderKeys;
-use std::path::PathBuf;
 
 /// A fixed, valid-looking digest (no PBKDF2 run in tests).
 pub const DIGEST: &str = "$pbkdf2-sha512$310000$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng";
 /// Another one, for rotation.
 pub const DIGEST2: &str = "$pbkdf2-sha512$310000$AAAAAAAAAAAAAAAAAAAAAA$BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
 
-/// The shared reference directory, or `None` (with a loud warning) when absent.
-pub fn shared(test: &str) -> Option<PathBuf> {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    if p.is_dir() {
-        Some(p)
-    } else {
-        eprintln!("WARNING: ../shared is absent: {test} skipped");
-        None
-    }
-}
+pub use crate::common::shared;
 
 /// A plan for `app` with client id `id` and a fixed digest.
 pub fn plan_with(app: &str, id: &str, digest: &str) -> Plan {
