@@ -101,3 +101,18 @@ fn a_merge_key_that_brings_other_keys_still_merges() {
     let out = support::merge(&d, &memos(), OnDuplicate::Refuse).unwrap();
     check_added(&old, &out, &memos()).unwrap();
 }
+
+#[test]
+fn a_tab_after_a_colon_is_not_a_false_refusal() {
+    // `level:\tinfo`: libyaml (and Authelia's Go reader) take the tab as the separator;
+    // saphyr-parser 0.3 does not, which made the merge refuse a valid file.
+    let (old, doc) = fixture("tab_after_colon.yml");
+    assert_eq!(
+        top(&old, "log").get("level"),
+        Some(&serde_yaml::Value::from("info"))
+    );
+    let out = support::merge(&doc, &memos(), OnDuplicate::Refuse).unwrap();
+    check_added(&old, &out, &memos()).unwrap();
+    let new = String::from_utf8(out.bytes).unwrap();
+    assert!(new.starts_with("log:\n  level:\tinfo\n"), "{new}");
+}
