@@ -1,7 +1,10 @@
 //! The check before any write: the new text is parsed again and must mean exactly the old
 //! document plus the intended change (scalars, their plain-or-quoted reading, collections,
 //! anchors and aliases; not layout). A second, independent parser (libyaml's, through
-//! serde_yaml) must also accept each inserted block on its own.
+//! serde_yaml, whose reading Authelia's Go reader shares) must also accept each inserted block
+//! on its own, and must read the whole new text as the whole old one plus exactly the change,
+//! with YAML merge keys (`<<`) resolved: a key added beside a `<<` that brings in the same key
+//! would silently replace what came through it.
 
 use super::scan::{Kind, Node};
 use crate::plan::Addition;
@@ -382,6 +385,187 @@ pub fn check(
     Ok(())
 }
 
+/// Reads a (masked) text's first document the way libyaml-based readers (and Authelia's) do:
+/// aliases expanded, merge keys (`<<`) resolved.
+fn read_resolved(text: &str) -> Result<Value, String> {
+    let mut v = parse_first(text)?;
+    v.apply_merge().map_err(|e| e.to_string())?;
+    Ok(v)
+}
+
+/// The second reader's check of the whole result: libyaml reads the old text and the new one,
+/// and the new must equal the old plus exactly `change`. Catches what the positional parser
+/// reads alike in both versions but libyaml does not (a block scalar gaining a final newline,
+/// a key shadowing one that came through a merge key).
+pub fn check_whole(old_text: &str, new_text: &str, change: &Intended) -> Result<(), String> {
+    let old = read_resolved(old_text).map_err(|e| {
+        format!("libyaml cannot read the configuration ({e}); fix it first, nothing was written")
+    })?;
+    let new = read_resolved(new_text).map_err(|e| {
+        format!("the merged text would not be valid YAML for libyaml ({e}); nothing was written")
+    })?;
+    let want = expected_value(old, change)?;
+    if let Some(d) = value_diff(&want, &new, "") {
+        return Err(format!(
+            "the merged text would not read back (for libyaml) as the old configuration plus the new client ({d}); nothing was written"
+        ));
+    }
+    Ok(())
+}
+
+fn to_value(j: &Json) -> Result<Value, String> {
+    serde_yaml::to_value(j).map_err(|e| e.to_string())
+}
+
+/// The mapping under `key` of `m`, created (or filled, when null or empty) when missing.
+fn value_child<'v>(m: &'v mut Value, key: &str, what: &str) -> Result<&'v mut Value, String> {
+    let empty = |v: &Value| {
+        v.is_null()
+            || matches!(v, Value::Mapping(x) if x.is_empty())
+            || matches!(v, Value::Sequence(x) if x.is_empty())
+    };
+    if empty(m) {
+        *m = Value::Mapping(serde_yaml::Mapping::new());
+    }
+    let Value::Mapping(map) = m else {
+        return Err(format!("{what} is not a mapping"));
+    };
+    let k = Value::String(key.to_string());
+    if !map.contains_key(&k) {
+        map.insert(k.clone(), Value::Null);
+    }
+    let v = map.get_mut(&k).ok_or("lost key")?;
+    if empty(v) {
+        *v = Value::Mapping(serde_yaml::Mapping::new());
+    }
+    Ok(v)
+}
+
+/// Adds `key: value` to the mapping `m`; the key must not be there yet (once merge keys are
+/// resolved, a key that came through `<<` counts: adding it would replace that value).
+fn value_add(m: &mut Value, key: &str, value: Value, what: &str) -> Result<(), String> {
+    let Value::Mapping(map) = m else {
+        return Err(format!("{what} is not a mapping"));
+    };
+    let k = Value::String(key.to_string());
+    if map.contains_key(&k) {
+        return Err(format!(
+            "{what}.{key} is there already (through a YAML merge key (<<) or an alias); adding it would replace that value; merge by hand; nothing was written"
+        ));
+    }
+    map.insert(k, value);
+    Ok(())
+}
+
+fn expected_value(mut doc: Value, change: &Intended) -> Result<Value, String> {
+    let ip = value_child(&mut doc, "identity_providers", "the document")?;
+    let oidc = value_child(ip, "oidc", "identity_providers")?;
+    let what = "identity_providers.oidc";
+    if let Some(h) = &change.hmac_secret {
+        value_add(oidc, "hmac_secret", Value::String(h.clone()), what)?;
+    }
+    if let Some(j) = &change.jwks {
+        value_add(oidc, "jwks", to_value(j)?, what)?;
+    }
+    for a in &change.additions {
+        let mut sec = &mut *oidc;
+        let mut w = what.to_string();
+        for key in &a.section {
+            sec = value_child(sec, key, &w)?;
+            w = format!("{w}.{key}");
+        }
+        value_add(sec, &a.name, to_value(&a.value)?, &w)?;
+    }
+    let Value::Mapping(map) = oidc else {
+        return Err(format!("{what} is not a mapping"));
+    };
+    let ck = Value::String("clients".into());
+    let clients = map.entry(ck).or_insert(Value::Null);
+    if clients.is_null() || matches!(clients, Value::Mapping(x) if x.is_empty()) {
+        *clients = Value::Sequence(Vec::new());
+    }
+    let Value::Sequence(list) = clients else {
+        return Err(format!("{what}.clients is not a list"));
+    };
+    match &change.client {
+        ClientChange::Append(c) => list.push(to_value(c)?),
+        ClientChange::Replace(i, c) => *list.get_mut(*i).ok_or("no such client")? = to_value(c)?,
+        ClientChange::SetSecret(i, key, s) => {
+            let item = list.get_mut(*i).ok_or("no such client")?;
+            let Value::Mapping(item) = item else {
+                return Err("the client is not a mapping".into());
+            };
+            item.insert(Value::String(key.clone()), Value::String(s.clone()));
+        }
+    }
+    Ok(doc)
+}
+
+/// Where two libyaml readings first differ (mappings compare as mappings).
+fn value_diff(a: &Value, b: &Value, path: &str) -> Option<String> {
+    let here = || {
+        if path.is_empty() {
+            "the document".to_string()
+        } else {
+            path.to_string()
+        }
+    };
+    match (a, b) {
+        (Value::Sequence(x), Value::Sequence(y)) => {
+            if x.len() != y.len() {
+                return Some(format!(
+                    "{} would have {} items instead of {}",
+                    here(),
+                    y.len(),
+                    x.len()
+                ));
+            }
+            x.iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| value_diff(p, q, &format!("{path}[{i}]")))
+        }
+        (Value::Mapping(x), Value::Mapping(y)) => {
+            if x.len() != y.len() {
+                return Some(format!(
+                    "{} would have {} keys instead of {}",
+                    here(),
+                    y.len(),
+                    x.len()
+                ));
+            }
+            for (k, v) in x {
+                let name = match k {
+                    Value::String(s) => s.clone(),
+                    other => format!("{other:?}"),
+                };
+                let p = if path.is_empty() {
+                    name
+                } else {
+                    format!("{path}.{name}")
+                };
+                match y.get(k) {
+                    None => return Some(format!("{p} would be lost")),
+                    Some(v2) => {
+                        if let Some(d) = value_diff(v, v2, &p) {
+                            return Some(d);
+                        }
+                    }
+                }
+            }
+            None
+        }
+        (Value::Tagged(x), Value::Tagged(y)) => {
+            if x.tag != y.tag {
+                Some(format!("{} would change", here()))
+            } else {
+                value_diff(&x.value, &y.value, path)
+            }
+        }
+        _ => (a != b).then(|| format!("{} would change", here())),
+    }
+}
+
 /// A block of inserted lines moved left to column 0, so it parses on its own.
 fn dedent(block: &str) -> String {
     let min = block
@@ -557,5 +741,34 @@ mod tests {
                 .unwrap_err()
                 .contains("exists already")
         );
+    }
+
+    #[test]
+    fn libyaml_reads_the_whole_result_as_old_plus_the_change() {
+        let new = format!("{OLD}      - client_id: 'new'\n        public: true\n");
+        assert_eq!(check_whole(OLD, &new, &append()), Ok(()));
+        // The positional parser reads a clip block scalar at the end of the file the same
+        // with or without its final newline; libyaml does not ("hunter2" vs "hunter2\n").
+        let old = "note: |\n  hunter2";
+        let new = "note: |\n  hunter2\nidentity_providers:\n  oidc:\n    clients:\n      - client_id: 'new'\n        public: true\n";
+        assert_eq!(run(old, new, &append()), Ok(()));
+        let e = check_whole(old, new, &append()).unwrap_err();
+        assert!(e.contains("note would change"), "{e}");
+    }
+
+    #[test]
+    fn libyaml_resolves_merge_keys() {
+        // The HMAC secret comes through `<<`: one written beside it would replace it.
+        let old = "identity_providers:\n  oidc:\n    <<: {hmac_secret: a}\n    clients:\n      - client_id: x\n";
+        let new = "identity_providers:\n  oidc:\n    hmac_secret: 'h'\n    <<: {hmac_secret: a}\n    clients:\n      - client_id: x\n      - client_id: 'new'\n        public: true\n";
+        let mut change = append();
+        change.hmac_secret = Some("h".into());
+        let e = check_whole(old, new, &change).unwrap_err();
+        assert!(e.contains("hmac_secret is there already"), "{e}");
+        // The clients come through `<<`: a `clients:` written beside it drops them.
+        let old = "identity_providers:\n  oidc:\n    <<: {clients: [{client_id: x}]}\n";
+        let new = "identity_providers:\n  oidc:\n    <<: {clients: [{client_id: x}]}\n    clients:\n      - client_id: 'new'\n        public: true\n";
+        let e = check_whole(old, new, &append()).unwrap_err();
+        assert!(e.contains("clients would have 1 items instead of 2"), "{e}");
     }
 }

@@ -12,13 +12,16 @@
 //!   they are missing, plus the provider's keys the first time and the entries the client relies
 //!   on (claims policies, custom scopes, lifespans...) in their sections, created if missing;
 //! * [`gate`]: a second parser reads old and new; the new document must equal the old one plus
-//!   exactly the intended change, or nothing is written;
+//!   exactly the intended change, or nothing is written; libyaml (the reading Authelia's Go
+//!   reader shares) checks the same of the whole text, with merge keys (`<<`) resolved;
 //! * [`write`](mod@write): lock, unchanged-since-read check, backup, in-place write, fsync,
 //!   read back.
 //!
 //! Every byte outside the inserted block stays as it was, with two exceptions: an empty
 //! `clients: []` (or `~`, or bare `clients:`) loses its empty value as the block goes under it,
-//! and a file whose last line lacks a newline gets one before the insertion.
+//! and a file whose last line lacks a newline gets one before the insertion (unless the file
+//! ends inside a block scalar that would keep that newline: then the new block goes before
+//! the last top-level key, or the merge is refused).
 
 pub mod check;
 mod command;
@@ -284,6 +287,7 @@ pub fn merge_with(
         &sp.intended,
     )
     .map_err(|m| Error::file(path, m))?;
+    gate::check_whole(&t.masked, &nt.masked, &sp.intended).map_err(|m| Error::file(path, m))?;
 
     let action = match sp.intended.client {
         gate::ClientChange::Append(_) => Action::Added,

@@ -355,6 +355,27 @@ pub fn scan(text: &Text<'_>) -> Result<Scan, ParseError> {
                 owned.insert(start, ' ');
                 source = Cow::Owned(owned);
             }
+            Err(e)
+                if e.message
+                    .contains("must be followed by a valid YAML whitespace") =>
+            {
+                // `key:\tvalue`: a tab separating a value from its key, which libyaml and
+                // Go's YAML accept; this parser wants a space. Read the tab as a space for this
+                // parse only (same length: positions stay); the gate's libyaml reads the
+                // real text.
+                let start = source
+                    .split_inclusive('\n')
+                    .take(e.line)
+                    .map(str::len)
+                    .sum::<usize>();
+                let line = source[start..].split('\n').next().unwrap_or("");
+                let Some(at) = line.find(":\t") else {
+                    return Err(e);
+                };
+                let mut owned = source.into_owned().into_bytes();
+                owned[start + at + 1] = b' ';
+                source = Cow::Owned(String::from_utf8(owned).unwrap_or_default());
+            }
             other => return other,
         }
     }

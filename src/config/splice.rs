@@ -10,6 +10,7 @@ use super::scan::{Kind, LineKind, Node, Scan, Text, dash_before, line_kind};
 use crate::plan::Plan;
 use crate::provider::authelia::{self, ProviderKeys};
 use crate::render::{self, Style, yaml};
+use saphyr_parser::ScalarStyle;
 use serde_json::{Map, Value};
 
 /// One replacement of a byte range of the text (BOM excluded).
@@ -59,6 +60,10 @@ struct Ctx<'t, 'a, 'p> {
     edits: Vec<Edit>,
     intended: Intended,
     warnings: Vec<String>,
+    /// Set when an insertion would have to go after a final line that ends a block scalar
+    /// without a newline (the 0-based line of that scalar): the newline it needs first would
+    /// become part of the value.
+    blocked_at_eof: Option<usize>,
 }
 
 fn pad(n: usize) -> String {
@@ -111,8 +116,15 @@ pub fn splice(
             client: ClientChange::Append(client_json(plan)),
         },
         warnings: Vec::new(),
+        blocked_at_eof: None,
     };
     cx.run(on_dup)?;
+    if let Some(l) = cx.blocked_at_eof {
+        return shape(
+            "the file ends inside a block scalar (| or >) without a final newline, and the new lines would have to go after it, which would add a newline to that value; end the file with a newline (or write the value with |-) and merge again",
+            Some(l),
+        );
+    }
     if on_dup == OnDuplicate::Rotate && !matches!(cx.intended.client, ClientChange::SetSecret(..)) {
         return Err(Refusal::Shape(
             format!(
@@ -171,6 +183,9 @@ impl<'a> Ctx<'_, 'a, '_> {
         let at = self.t.line_end_incl(line);
         let mut text = String::new();
         if at == self.t.text.len() && !self.t.text.is_empty() && !self.t.text.ends_with('\n') {
+            if let Some(l) = self.open_block_scalar_at_eof() {
+                self.blocked_at_eof = Some(l);
+            }
             text.push_str(self.eol());
         }
         text.push_str(&self.join(lines));
@@ -179,6 +194,37 @@ impl<'a> Ctx<'_, 'a, '_> {
             end: at,
             text,
         });
+    }
+
+    /// When the text ends without a newline and its last node is a block scalar that keeps its
+    /// final line break (clip or keep chomping, `|`, `|+`, `>`...), the line where that scalar
+    /// starts: a newline added at the end would change its value (`hunter2` becomes
+    /// `hunter2\n`). A strip-chomped one (`|-`) drops the break, so adding it changes nothing.
+    fn open_block_scalar_at_eof(&self) -> Option<usize> {
+        let text = self.t.text;
+        if text.is_empty() || text.ends_with('\n') || self.scan.doc_end_line.is_some() {
+            return None;
+        }
+        let mut node = self.scan.root.as_ref()?;
+        loop {
+            node = match &node.kind {
+                Kind::Map(entries, false) => &entries.last()?.1,
+                Kind::Seq(items, false) => items.last()?,
+                Kind::Scalar(_, style) => {
+                    if !matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                        return None;
+                    }
+                    let rest = &self.t.masked[node.start.byte.min(text.len())..];
+                    let header: String = rest
+                        .chars()
+                        .take_while(|c| !matches!(c, ' ' | '\t' | '#' | '\r' | '\n'))
+                        .collect();
+                    let strip = header.starts_with(['|', '>']) && header.contains('-');
+                    return (!strip).then_some(node.start.line);
+                }
+                _ => return None,
+            };
+        }
     }
 
     fn insert_before_line(&mut self, line: usize, lines: &[String]) {
@@ -321,6 +367,21 @@ impl<'a> Ctx<'_, 'a, '_> {
                     lines.insert(0, String::new());
                 }
                 self.insert_before_line(l, &lines);
+            }
+            None if self.open_block_scalar_at_eof().is_some() => {
+                // The file ends inside a block scalar without a newline: the new block goes
+                // before the last top-level key instead, so that value keeps its bytes.
+                let last_key = match self.scan.root.as_ref().map(|r| &r.kind) {
+                    Some(Kind::Map(entries, false)) => entries.last().map(|(k, _)| k),
+                    _ => None,
+                };
+                match last_key {
+                    Some(k) => {
+                        let before = self.comments_above(k);
+                        self.insert_before_line(before, &lines);
+                    }
+                    None => self.blocked_at_eof = self.open_block_scalar_at_eof(),
+                }
             }
             None => {
                 let n = self.t.lines();
@@ -546,6 +607,35 @@ impl<'a> Ctx<'_, 'a, '_> {
             }
         }
 
+        // A key brought in through a YAML merge key (`<<`) would be shadowed by one written
+        // here: existing clients, the HMAC secret or the signing key would be lost.
+        if let Some((line, merged)) = self.merged_keys(oidc) {
+            let mut adds: Vec<&str> = Vec::new();
+            if matches!(clients, Slot::Missing) {
+                adds.push("clients");
+            }
+            for k in ["hmac_secret", "jwks"] {
+                if oidc.get(k).is_none() {
+                    adds.push(k);
+                }
+            }
+            let tree = additions_tree(self.plan);
+            adds.extend(
+                tree.keys()
+                    .map(String::as_str)
+                    .filter(|k| oidc.get(k).is_none()),
+            );
+            if let Some(k) = adds.into_iter().find(|k| merged.iter().any(|m| m == k)) {
+                return shape(
+                    format!(
+                        "identity_providers.oidc takes `{k}` from a YAML merge key (<<) at line {}; add the client there by hand or write `{k}` in identity_providers.oidc itself",
+                        line + 1
+                    ),
+                    Some(line),
+                );
+            }
+        }
+
         // First-time setup: the provider's keys, right after the `oidc:` line.
         let need_hmac = oidc.get("hmac_secret").is_none();
         let need_jwks = oidc.get("jwks").is_none() && oidc.get("issuer_private_key").is_none();
@@ -751,6 +841,51 @@ impl<'a> Ctx<'_, 'a, '_> {
         ));
     }
 
+    /// When `map` has a YAML merge key (`<<`), its line and the keys it brings in (from a
+    /// mapping, an alias of one, or a list of those; an alias that cannot be resolved brings
+    /// in `<<` itself, which no key equals, and the gate still checks the result).
+    fn merged_keys(&self, map: &Node) -> Option<(usize, Vec<String>)> {
+        let Kind::Map(entries, _) = &map.kind else {
+            return None;
+        };
+        let (k, v) = entries.iter().find(|(k, _)| k.scalar() == Some("<<"))?;
+        let mut keys = Vec::new();
+        let push_map = |n: &Node, keys: &mut Vec<String>| {
+            if let Kind::Map(es, _) = &n.kind {
+                keys.extend(
+                    es.iter()
+                        .filter_map(|(k, _)| k.scalar().map(str::to_string)),
+                );
+            }
+        };
+        let resolve = |n: &'_ Node| -> Option<Node> {
+            match &n.kind {
+                Kind::Alias(id) => self
+                    .scan
+                    .root
+                    .as_ref()
+                    .and_then(|r| find_anchor(r, *id))
+                    .cloned(),
+                _ => Some(n.clone()),
+            }
+        };
+        match &v.kind {
+            Kind::Seq(items, _) => {
+                for i in items {
+                    if let Some(n) = resolve(i) {
+                        push_map(&n, &mut keys);
+                    }
+                }
+            }
+            _ => {
+                if let Some(n) = resolve(v) {
+                    push_map(&n, &mut keys);
+                }
+            }
+        }
+        Some((k.start.line, keys))
+    }
+
     /// The key line of a block value (the line to insert right after).
     fn last_line_of_key_line(&self, key: &Node) -> usize {
         key.end.line
@@ -907,6 +1042,20 @@ fn is_section(plan: &Plan, path: &[String]) -> bool {
     plan.additions
         .iter()
         .any(|a| a.section.len() >= path.len() && a.section[..path.len()] == *path)
+}
+
+/// The node carrying anchor `id` under `n`.
+fn find_anchor(n: &Node, id: usize) -> Option<&Node> {
+    if id != 0 && n.anchor == id {
+        return Some(n);
+    }
+    match &n.kind {
+        Kind::Seq(items, _) => items.iter().find_map(|i| find_anchor(i, id)),
+        Kind::Map(entries, _) => entries
+            .iter()
+            .find_map(|(k, v)| find_anchor(k, id).or_else(|| find_anchor(v, id))),
+        _ => None,
+    }
 }
 
 /// Applies non-overlapping edits to `text`.

@@ -17,6 +17,7 @@ mod config_write;
 mod merge_cases;
 mod merge_corpus;
 mod merge_props;
+mod merge_trust;
 mod secrets;
 mod seeds;
 mod small_fixes;
