@@ -142,6 +142,10 @@ pub struct AddArgs {
     /// Show the diff of the configuration file and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --config: make the file mode 0600 before the change goes in (its new backup too,
+    /// when the old content held secrets already).
+    #[arg(long)]
+    pub chmod: bool,
     /// Write without asking (needed when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,
