@@ -612,11 +612,11 @@ pub fn secrets_in(bytes: &[u8]) -> Vec<String> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    walk(&v, "", &mut out);
+    walk(&v, "", !t.templates.is_empty(), &mut out);
     out
 }
 
-fn walk(v: &serde_yaml::Value, at: &str, out: &mut Vec<String>) {
+fn walk(v: &serde_yaml::Value, at: &str, templated: bool, out: &mut Vec<String>) {
     use serde_yaml::Value as V;
     match v {
         V::Mapping(m) => {
@@ -629,7 +629,7 @@ fn walk(v: &serde_yaml::Value, at: &str, out: &mut Vec<String>) {
                 };
                 if let Some(s) = x.as_str() {
                     let literal = !s.trim().is_empty()
-                        && !s.bytes().all(|b| b == super::scan::MASK || b == b' ');
+                        && !(templated && s.bytes().all(|b| b == super::scan::MASK || b == b' '));
                     let secret = s.contains("PRIVATE KEY-----")
                         || (SECRET_KEYS.contains(&k)
                             && literal
@@ -638,16 +638,16 @@ fn walk(v: &serde_yaml::Value, at: &str, out: &mut Vec<String>) {
                         out.push(here);
                     }
                 } else {
-                    walk(x, &here, out);
+                    walk(x, &here, templated, out);
                 }
             }
         }
         V::Sequence(s) => {
             for (i, x) in s.iter().enumerate() {
-                walk(x, &format!("{at}[{i}]"), out);
+                walk(x, &format!("{at}[{i}]"), templated, out);
             }
         }
-        V::Tagged(t) => walk(&t.value, at, out),
+        V::Tagged(t) => walk(&t.value, at, templated, out),
         _ => {}
     }
 }
