@@ -628,8 +628,9 @@ fn walk(v: &serde_yaml::Value, at: &str, templated: bool, out: &mut Vec<String>)
                     format!("{at}.{k}")
                 };
                 if let Some(s) = x.as_str() {
-                    let literal = !s.trim().is_empty()
-                        && !(templated && s.bytes().all(|b| b == super::scan::MASK || b == b' '));
+                    let masked =
+                        templated && s.bytes().all(|b| b == super::scan::MASK || b == b' ');
+                    let literal = !s.trim().is_empty() && !masked;
                     let secret = s.contains("PRIVATE KEY-----")
                         || (SECRET_KEYS.contains(&k)
                             && literal
