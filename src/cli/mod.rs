@@ -73,7 +73,7 @@ pub enum Command {
     },
     /// Read a password (one line) from stdin and print its digest.
     Hash,
-    /// Read a password from stdin; exit 0 when it matches DIGEST, 1 when not.
+    /// Read a password from stdin; exit 0 when it matches DIGEST, 1 when not, 2 when DIGEST cannot be checked.
     Verify {
         /// A digest such as $pbkdf2-sha512$310000$...
         digest: String,
