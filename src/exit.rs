@@ -4,7 +4,7 @@
 //! |------|---------|
 //! | 0 | success (for `verify`: the password matches; for `check`: no findings) |
 //! | 1 | an error: bad input, a file that cannot be read or written, a refused merge; for `verify`: no match; for `check`: findings |
-//! | 2 | usage: unknown subcommand or flag, missing argument, or the wizard started without a terminal |
+//! | 2 | usage: unknown subcommand or flag, missing argument, or the wizard started without a terminal; for `verify`: a digest it cannot check |
 //! | 130 | interrupted (Ctrl-C) |
 //! | 141 | the reader of the output went away (`oidc-wizard apps \| head -3`); nothing is printed |
 //!

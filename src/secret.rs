@@ -23,6 +23,11 @@ use subtle::ConstantTimeEq as _;
 
 /// Authelia's default PBKDF2 variant for client secrets is SHA-512 with this many iterations.
 pub const DEFAULT_ITERATIONS: u32 = 310_000;
+/// The most PBKDF2 iterations [`verify`] runs: 32 times Authelia's default, seconds of work.
+/// Authelia's crypt library accepts up to 2^31-1 (go-crypt/crypt v0.14.15
+/// algorithm/pbkdf2/const.go:45, `IterationsMax = math.MaxInt32`), hours of work, so a
+/// digest over this cap is refused rather than run.
+pub const MAX_VERIFY_ITERATIONS: u32 = 10_000_000;
 /// Salt length in bytes (Authelia's default).
 pub const SALT_LEN: usize = 16;
 /// A well-formed digest (Authelia's documentation digest of `insecure_secret`) that stands in
@@ -238,6 +243,11 @@ impl Pbkdf2Digest {
         let iterations: u32 = parts[2].parse().map_err(|_| bad())?;
         if iterations == 0 {
             return Err(bad());
+        }
+        if iterations > MAX_VERIFY_ITERATIONS {
+            return Err(Error::Digest(format!(
+                "{iterations} iterations is over this tool's cap of {MAX_VERIFY_ITERATIONS} (Authelia's default is {DEFAULT_ITERATIONS}); checking it would take too long"
+            )));
         }
         let salt = ab64_decode(parts[3])
             .filter(|s| !s.is_empty())

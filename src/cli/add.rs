@@ -99,6 +99,11 @@ pub fn plan_json(plan: &Plan) -> Map<String, Value> {
 
 /// Runs `oidc-wizard add`: print the plan, merge it into a configuration, or make a blueprint.
 pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
+    if args.chmod && args.provider == ProviderChoice::Authentik {
+        return Err(Error::input(
+            "--chmod applies to --config; an authentik blueprint that holds a secret is always written with mode 0600",
+        ));
+    }
     if args.provider == ProviderChoice::Authentik {
         return crate::provider::authentik::add_command(&args);
     }
@@ -114,6 +119,7 @@ pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
         ("--dry-run", args.dry_run),
         ("--replace", args.replace),
         ("--rotate", args.rotate),
+        ("--chmod", args.chmod),
     ] {
         if set {
             return Err(Error::input(format!("{flag} needs --config <PATH>")));

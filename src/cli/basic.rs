@@ -81,13 +81,17 @@ pub fn hash() -> Result<u8> {
     Ok(exit::OK)
 }
 
+/// `verify`: exit 0 on a match, 1 on a mismatch, 2 for a digest it cannot check (malformed,
+/// unsupported, or over the iteration cap), which is not a mismatch.
 pub fn verify(digest: &str) -> Result<u8> {
     // Check the digest's form before waiting on stdin.
     if !digest.trim().starts_with("$plaintext$")
         && let Err(e) = secret::Pbkdf2Digest::parse(digest.trim())
     {
         // verify() words unsupported algorithms better than the parser.
-        return Err(secret::verify("", digest).err().unwrap_or(e));
+        let e = secret::verify("", digest).err().unwrap_or(e);
+        eprintln!("oidc-wizard: {e}");
+        return Ok(exit::USAGE);
     }
     let p = read_password()?;
     if secret::verify(&p, digest)? {

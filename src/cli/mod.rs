@@ -76,7 +76,7 @@ pub enum Command {
     },
     /// Read a password (one line) from stdin and print its digest.
     Hash,
-    /// Read a password from stdin; exit 0 when it matches DIGEST, 1 when not.
+    /// Read a password from stdin; exit 0 when it matches DIGEST, 1 when not, 2 when DIGEST cannot be checked.
     Verify {
         /// A digest such as $pbkdf2-sha512$310000$...
         digest: String,
@@ -145,6 +145,10 @@ pub struct AddArgs {
     /// Show the diff of the configuration file and write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// With --config: make the file mode 0600 before the change goes in (its new backup too,
+    /// when the old content held secrets already).
+    #[arg(long)]
+    pub chmod: bool,
     /// Write without asking (needed when stdin is not a terminal).
     #[arg(long, short = 'y')]
     pub yes: bool,

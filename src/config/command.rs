@@ -1,7 +1,7 @@
 //! The command-line glue of the configuration subcommands: `add ... --config PATH...` (merge,
 //! show the diff, ask or require `--yes`, write) and `check --config PATH...`.
 
-use super::{OnDuplicate, check, load_sources, merge, write};
+use super::{OnDuplicate, check, load_sources, merge};
 use crate::cli::AddArgs;
 use crate::cli::add::{build_plan_for, plan_json, request_of};
 use crate::error::{Error, Result};
@@ -90,7 +90,12 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
                 return Ok(exit::ERROR);
             }
         }
-        written = Some(write(doc, &out)?);
+        let opts = super::WriteOptions {
+            private: args.chmod,
+        };
+        let w = super::write_with(doc, &out, opts, std::time::SystemTime::now())?;
+        notes.extend(w.exposure_warning());
+        written = Some(w);
     }
 
     if args.json {
@@ -103,6 +108,15 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
                 written
                     .as_ref()
                     .map(|w| w.backup_path.display().to_string())
+            ),
+        );
+        m.insert(
+            "file_mode".into(),
+            json!(
+                written
+                    .as_ref()
+                    .and_then(|w| w.mode)
+                    .map(|m| format!("{m:04o}"))
             ),
         );
         m.insert("diff".into(), json!(out.diff));

@@ -33,7 +33,7 @@ pub mod write;
 
 pub use command::{add_command, check_command};
 pub use sources::{Sources, is_sops_encrypted, load_sources};
-pub use write::write;
+pub use write::{WriteOptions, write, write_with};
 
 use crate::error::{Error, Result};
 use crate::plan::Plan;
@@ -116,7 +116,7 @@ impl Action {
 }
 
 /// The result of a merge, not yet written.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct MergeOutput {
     /// The new file content.
     pub bytes: Vec<u8>,
@@ -139,18 +139,29 @@ pub struct MergeOutput {
     pub pending_digest: bool,
 }
 
-/// Where the file and its backup are after a write.
-#[derive(Debug, Clone)]
+/// Where the file and its backup are after a write, and what they expose.
+#[derive(Debug, Clone, Default)]
 pub struct Written {
     /// The configuration file.
     pub path: PathBuf,
     /// The byte-identical backup of the old content.
     pub backup_path: PathBuf,
+    /// The file's mode after the write (Unix).
+    pub mode: Option<u32>,
+    /// The backup's mode (Unix).
+    pub backup_mode: Option<u32>,
+    /// The values in the new content that are secrets kept in the file, as dotted paths
+    /// ([`write::secrets_in`]); see [`Written::exposure_warning`].
+    pub secrets: Vec<String>,
+    /// Whether the old content (so the backup) held secrets too.
+    pub backup_secrets: bool,
 }
 
 /// Reads a configuration file. A missing path, a directory or a file that is not UTF-8 text is
-/// an error naming the file.
+/// an error naming the file; so is a file whose last write was interrupted
+/// ([`write::check_interrupted`]).
 pub fn load(path: &Path) -> Result<Document> {
+    write::check_interrupted(path)?;
     let meta =
         std::fs::metadata(path).map_err(|e| Error::file(path, io_message(&e, "cannot read it")))?;
     if meta.is_dir() {

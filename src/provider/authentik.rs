@@ -296,8 +296,10 @@ pub fn add_command(args: &AddArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// Writes the blueprint to `path`: never over an existing file unless `overwrite`; mode 0600 when
-/// it holds a secret. The text goes to a temporary file beside it first, then is renamed in place.
+/// Writes the blueprint to `path`: never over an existing file unless `overwrite`, even one
+/// created while this runs (the file appears whole through `link`, which fails on an existing
+/// name: [`crate::config::write::place_new`]); mode 0600 from the start when it holds a secret.
+/// With `overwrite` the text goes to a temporary file beside it, then is renamed in place.
 pub fn write_blueprint(
     path: &Path,
     bp: &BlueprintPlan,
@@ -309,8 +311,9 @@ pub fn write_blueprint(
             "is a directory; give a file name such as ".to_string() + &bp.file_name,
         ));
     }
-    if path.exists() && !overwrite {
-        return Err(ferr("already exists; pass --yes to overwrite it".into()));
+    let exists = || ferr("already exists; pass --yes to overwrite it".into());
+    if path.symlink_metadata().is_ok() && !overwrite {
+        return Err(exists());
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -322,12 +325,20 @@ pub fn write_blueprint(
             dir.display()
         )));
     }
+    let private = bp.client_secret.is_some();
+    let mode = private.then_some(0o600);
+    if !overwrite {
+        return match crate::config::write::place_new(path, bp.blueprint.as_bytes(), mode) {
+            Ok(()) => Ok(path.to_path_buf()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
+            Err(e) => Err(ferr(e.to_string())),
+        };
+    }
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| bp.file_name.clone());
     let tmp = dir.join(format!(".{name}.oidc-wizard.tmp"));
-    let private = bp.client_secret.is_some();
     // A leftover of an interrupted run (never followed: remove_file removes a link itself).
     if tmp.symlink_metadata().is_ok() {
         std::fs::remove_file(&tmp)
@@ -345,21 +356,11 @@ pub fn write_blueprint(
         f.write_all(bp.blueprint.as_bytes())?;
         f.sync_all()?;
         drop(f);
-        if !overwrite && path.exists() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "already exists",
-            ));
-        }
         std::fs::rename(&tmp, path)
     })();
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
-        return Err(ferr(if e.kind() == std::io::ErrorKind::AlreadyExists {
-            "already exists; pass --yes to overwrite it".into()
-        } else {
-            e.to_string()
-        }));
+        return Err(ferr(e.to_string()));
     }
     Ok(path.to_path_buf())
 }

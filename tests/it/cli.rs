@@ -207,11 +207,27 @@ fn hash_and_verify_through_stdin() {
             .code(),
         Some(0)
     );
+    // A digest it cannot check is not a mismatch: exit 2.
     assert_one_line_error(
         &run_stdin(&["verify", "$bcrypt$x"], "a\n"),
-        1,
+        2,
         "not a digest",
     );
+    assert_one_line_error(
+        &run_stdin(&["verify", "$pbkdf2-sha512$310000$..."], "a\n"),
+        2,
+        "not a digest",
+    );
+    // go-crypt accepts up to 2^31-1 iterations (algorithm/pbkdf2/const.go:45 at v0.14.15):
+    // hours of work; over the cap it is refused at once.
+    let slow = "$pbkdf2-sha512$4294967295$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng";
+    let t = std::time::Instant::now();
+    assert_one_line_error(
+        &run_stdin(&["verify", slow], "a\n"),
+        2,
+        "over this tool's cap",
+    );
+    assert!(t.elapsed().as_secs() < 5);
     assert_one_line_error(&run_stdin(&["hash"], ""), 1, "no password");
 }
 

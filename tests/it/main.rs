@@ -25,3 +25,4 @@ mod tui_e2e;
 mod tui_redraw;
 mod tui_snapshots;
 mod tui_update;
+mod write_faults;

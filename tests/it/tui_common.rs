@@ -138,6 +138,7 @@ pub fn written() -> Written {
     Written {
         path: PathBuf::from(CONFIG),
         backup_path: PathBuf::from("/srv/authelia/configuration.yml.bak"),
+        ..Default::default()
     }
 }
 
