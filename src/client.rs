@@ -681,15 +681,15 @@ pub fn go_url_parse(raw: &str) -> Result<(), String> {
         }
     }
     let mut path = rest;
-    if let Some(after) = rest.strip_prefix("//") {
-        if !scheme.is_empty() || !rest.starts_with("///") {
-            let (authority, p) = match after.find('/') {
-                Some(i) => (&after[..i], &after[i..]),
-                None => (after, ""),
-            };
-            parse_authority(authority)?;
-            path = p;
-        }
+    if let Some(after) = rest.strip_prefix("//")
+        && (!scheme.is_empty() || !rest.starts_with("///"))
+    {
+        let (authority, p) = match after.find('/') {
+            Some(i) => (&after[..i], &after[i..]),
+            None => (after, ""),
+        };
+        parse_authority(authority)?;
+        path = p;
     }
     unescape(path, Mode::Other)?;
     frag.map_or(Ok(()), |f| unescape(f, Mode::Other))
