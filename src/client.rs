@@ -458,6 +458,20 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
                 "redirect uri '{u}' must be absolute (have a scheme)"
             )))),
             Some(scheme) => {
+                // identity_providers.go:1270 (v4.39.20): url.Parse failing stops Authelia's start.
+                if let Err(e) = go_url_parse(u) {
+                    f.push(Finding::error(p(format!(
+                        "redirect uri '{u}' cannot be parsed by Authelia (Go net/url: {e})"
+                    ))));
+                    continue;
+                }
+                // oauth2-provider v0.2.31 authorize_request_handler / uri.go:266 compare the
+                // registered and requested URIs exactly: a '*' is a literal, never a wildcard.
+                if u.contains('*') {
+                    f.push(Finding::error(p(format!(
+                        "redirect uri '{u}' has a '*': Authelia matches redirect uris exactly, wildcards never match"
+                    ))));
+                }
                 if u == "urn:ietf:wg:oauth:2.0:oob" && !public {
                     f.push(Finding::error(p(
                         "redirect uri 'urn:ietf:wg:oauth:2.0:oob' is only valid for public clients"
@@ -469,7 +483,8 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
                         "redirect uri '{u}' has a fragment, which is never accepted"
                     ))));
                 }
-                if public && scheme == "http" && !is_loopback_uri(u) {
+                // Go lowercases the scheme (url.go getScheme + parse), so `HTTP://` is http.
+                if public && scheme.eq_ignore_ascii_case("http") && !is_loopback_uri(u) {
                     f.push(Finding::warning(p(format!(
                         "redirect uri '{u}' uses http: Authelia rejects it at sign-in for a public client unless the host is localhost or a loopback address"
                     ))));
@@ -593,15 +608,163 @@ pub fn uri_scheme(u: &str) -> Option<&str> {
     }
 }
 
+/// oauth2-provider v0.2.31 uri.go:51 `IsLocalhost` and uri.go:274 `isLoopbackAddress`: the host
+/// is `localhost`, ends in `.localhost`, or parses as an IP (net.ParseIP) that is a loopback
+/// address (127.0.0.0/8 or ::1). `127.foo` is not an IP, so it is not loopback.
 fn is_loopback_uri(u: &str) -> bool {
-    let rest = u.strip_prefix("http://").unwrap_or("");
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = if host.starts_with('[') {
-        host.split(']').next().unwrap_or("").trim_start_matches('[')
-    } else {
-        host.split(':').next().unwrap_or("")
+    let Some((scheme, rest)) = u.split_once("://") else {
+        return false;
     };
-    host == "localhost" || host.ends_with(".localhost") || host.starts_with("127.") || host == "::1"
+    if !scheme.eq_ignore_ascii_case("http") {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let hostport = authority.rsplit('@').next().unwrap_or("");
+    let host = if let Some(h) = hostport.strip_prefix('[') {
+        h.split(']').next().unwrap_or("")
+    } else {
+        hostport.split(':').next().unwrap_or("")
+    };
+    if host == "localhost" || host.ends_with(".localhost") {
+        return true;
+    }
+    match host.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(a)) => a.is_loopback(),
+        Ok(std::net::IpAddr::V6(a)) => {
+            a.is_loopback() || a.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Err(_) => false,
+    }
+}
+
+/// A port of the parts of Go's `net/url.Parse` (go/src/net/url/url.go: `Parse`, `parse`,
+/// `getScheme`, `parseAuthority`, `parseHost`, `validOptionalPort`, `unescape`) that decide
+/// whether a redirect URI is refused. Returns Go's error text on failure.
+pub fn go_url_parse(raw: &str) -> Result<(), String> {
+    let (u, frag) = match raw.split_once('#') {
+        Some((u, f)) => (u, Some(f)),
+        None => (raw, None),
+    };
+    if raw.bytes().any(|b| b < 0x20 || b == 0x7f) {
+        return Err("invalid control character in URL".into());
+    }
+    // getScheme
+    let mut rest = u;
+    let mut scheme = "";
+    for (i, c) in u.char_indices() {
+        if c.is_ascii_alphabetic() {
+            continue;
+        }
+        if c.is_ascii_digit() || "+-.".contains(c) {
+            if i == 0 {
+                break;
+            }
+            continue;
+        }
+        if c == ':' {
+            if i == 0 {
+                return Err("missing protocol scheme".into());
+            }
+            scheme = &u[..i];
+            rest = &u[i + 1..];
+        }
+        break;
+    }
+    let rest = rest.split_once('?').map_or(rest, |(a, _)| a);
+    if !rest.starts_with('/') {
+        if !scheme.is_empty() {
+            return frag.map_or(Ok(()), |f| unescape(f, Mode::Other));
+        }
+        let seg = rest.split('/').next().unwrap_or("");
+        if seg.contains(':') {
+            return Err("first path segment in URL cannot contain colon".into());
+        }
+    }
+    let mut path = rest;
+    if let Some(after) = rest.strip_prefix("//")
+        && (!scheme.is_empty() || !rest.starts_with("///"))
+    {
+        let (authority, p) = match after.find('/') {
+            Some(i) => (&after[..i], &after[i..]),
+            None => (after, ""),
+        };
+        parse_authority(authority)?;
+        path = p;
+    }
+    unescape(path, Mode::Other)?;
+    frag.map_or(Ok(()), |f| unescape(f, Mode::Other))
+}
+
+#[derive(PartialEq, Clone, Copy)]
+enum Mode {
+    Host,
+    Other,
+}
+
+fn parse_authority(authority: &str) -> Result<(), String> {
+    let host = match authority.rfind('@') {
+        Some(i) => {
+            let user = &authority[..i];
+            if !user.chars().all(|c| {
+                c.is_ascii_alphanumeric() || "-._:~!$&'()*+,;=%@".contains(c) || !c.is_ascii()
+            }) {
+                return Err("net/url: invalid userinfo".into());
+            }
+            unescape(user, Mode::Other)?;
+            &authority[i + 1..]
+        }
+        None => authority,
+    };
+    if let Some(h) = host.strip_prefix('[') {
+        let Some(i) = h.rfind(']') else {
+            return Err("missing ']' in host".into());
+        };
+        valid_port(&h[i + 1..])?;
+        unescape(&h[..i], Mode::Host)
+    } else {
+        if let Some(i) = host.rfind(':') {
+            valid_port(&host[i..])?;
+        }
+        unescape(host, Mode::Host)
+    }
+}
+
+fn valid_port(colon_port: &str) -> Result<(), String> {
+    if colon_port.is_empty() {
+        return Ok(());
+    }
+    match colon_port.strip_prefix(':') {
+        Some(d) if d.bytes().all(|b| b.is_ascii_digit()) => Ok(()),
+        _ => Err(format!("invalid port {colon_port:?} after host")),
+    }
+}
+
+fn unescape(s: &str, mode: Mode) -> Result<(), String> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let ok =
+                i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit();
+            if !ok {
+                let end = (i + 3).min(b.len());
+                return Err(format!(
+                    "invalid URL escape {:?}",
+                    String::from_utf8_lossy(&b[i..end])
+                ));
+            }
+            i += 3;
+            continue;
+        }
+        if mode == Mode::Host && b[i] < 0x80 {
+            let c = b[i] as char;
+            if !(c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:[]<>\"".contains(c)) {
+                return Err(format!("invalid character {c:?} in host name"));
+            }
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -675,6 +838,70 @@ mod tests {
         c.redirect_uris = Some(vec!["/relative".into()]);
         c.authorization_policy = Some("admins".into());
         assert_eq!(errors(&c).len(), 4, "{:?}", errors(&c));
+    }
+
+    /// Cases from Go's net/url url_test.go (parseRequestURLTests / urltests) that apply.
+    #[test]
+    fn go_url_parse_matches_go() {
+        for ok in [
+            "https://a.example.com/cb",
+            "http://[::1]:8080/cb",
+            "http://[fe80::1%25en0]/",
+            "com.engomo.engomo://callback/",
+            "urn:ietf:wg:oauth:2.0:oob",
+            "http://user:pa%20ss@host/p?q=%zz",
+            "http://host:/",
+            "https://a.example.com/a b",
+        ] {
+            assert_eq!(go_url_parse(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "https://a.example.com/%zz",
+            "http://[::1/cb",
+            "http://host:port/",
+            "http://a b.com/",
+            "http://host/\x7f",
+            "http://host/a\nb",
+            ":foo",
+            "http://host/%",
+            "https://a.example.com/#%zz",
+            "http://[::1]x/",
+        ] {
+            assert!(go_url_parse(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn unparsable_and_wildcard_redirects_are_errors() {
+        for u in [
+            "https://a.example.com/%zz",
+            "http://[::1/cb",
+            "https://*.example.com/cb",
+        ] {
+            let mut c = confidential();
+            c.redirect_uris = Some(vec![u.into()]);
+            assert!(
+                errors(&c).iter().any(|e| e.contains(u)),
+                "{u}: {:?}",
+                errors(&c)
+            );
+        }
+    }
+
+    /// oauth2-provider v0.2.31 uri.go:40-55,274: http is secure only for localhost,
+    /// *.localhost and loopback IPs; Go lowercases the scheme.
+    #[test]
+    fn public_http_loopback_rule() {
+        for (u, warned) in [
+            ("HTTP://app.example.com/cb", true),
+            ("http://127.foo/cb", true),
+            ("http://127.0.0.1:9999/cb", false),
+            ("http://[::1]:1234/cb", false),
+            ("http://localhost:8080/cb", false),
+            ("http://app.localhost/cb", false),
+        ] {
+            assert_eq!(is_loopback_uri(u), !warned, "{u}");
+        }
     }
 
     #[test]
