@@ -384,6 +384,8 @@ pub struct State {
     pub write_when_ready: bool,
     /// Done: where the file and its backup are.
     pub written: Option<Written>,
+    /// The client YAML of the plan that was written (a plan that differs is not written yet).
+    pub written_yaml: Option<String>,
     /// One line of feedback (what was copied, what is wrong).
     pub status: Option<String>,
     /// The help popup is open.
@@ -446,6 +448,7 @@ impl State {
             diff_scroll: 0,
             write_when_ready: false,
             written: None,
+            written_yaml: None,
             status: None,
             help: false,
             quit: None,

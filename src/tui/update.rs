@@ -106,6 +106,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Written(Ok(w)) => {
             s.written = Some(w);
+            s.written_yaml = s.plan.as_ref().map(crate::render::client_yaml);
             s.screen = Screen::Done;
             s.review = Review::Idle;
             s.status = None;
@@ -113,7 +114,14 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             prefs.config_path = s.config_path.clone();
             remember_inputs(s, &mut prefs);
             s.prefs = prefs.clone();
-            vec![Effect::SavePrefs(prefs)]
+            let mut effects = vec![Effect::SavePrefs(prefs)];
+            // The text as read is stale now: the next merge is built on the file as written.
+            s.config = None;
+            s.config_error = None;
+            if let Some(p) = s.config_path.clone() {
+                effects.push(Effect::LoadConfig(p));
+            }
+            effects
         }
         Msg::Written(Err(e)) => {
             s.review = Review::WriteFailed(e.to_string());
@@ -323,6 +331,9 @@ pub fn pick(s: &mut State, idx: usize) -> Vec<Effect> {
     s.status = None;
     s.form_error = None;
     if !same || s.fields.is_empty() {
+        // Another app is another client: the file written is not its.
+        s.written = None;
+        s.written_yaml = None;
         s.plan = None;
         s.blueprint = None;
         s.secret_plain = None;
@@ -917,6 +928,13 @@ fn build_plan(s: &mut State) {
             s.plan = None;
             s.status = Some(e.to_string());
         }
+    }
+    // A plan that is not the one written (another field, another secret): Enter on the
+    // preview reviews and writes again instead of showing the old write.
+    let now = s.plan.as_ref().map(crate::render::client_yaml);
+    if s.written.is_some() && now != s.written_yaml {
+        s.written = None;
+        s.written_yaml = None;
     }
 }
 

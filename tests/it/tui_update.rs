@@ -410,7 +410,7 @@ fn review_merges_writes_and_saves_prefs() {
     let eff = update(&mut s, Msg::Written(Ok(written())));
     assert_eq!(s.screen, Screen::Done);
     match eff.as_slice() {
-        [Effect::SavePrefs(p)] => {
+        [Effect::SavePrefs(p), Effect::LoadConfig(_)] => {
             assert_eq!(
                 p,
                 &Prefs {
@@ -1173,4 +1173,56 @@ fn a_late_configuration_read_does_not_start_a_merge_on_the_blueprint_screen() {
     let eff = update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc())));
     assert!(eff.is_empty(), "{eff:?}");
     assert!(matches!(s.review, Review::SavePath));
+}
+
+/// The configuration as it is after the first write (memos in it).
+fn doc_after_memos() -> oidc_wizard::config::Document {
+    oidc_wizard::config::Document {
+        path: PathBuf::from(CONFIG),
+        bytes: b"identity_providers:\n  oidc:\n    clients:\n      - client_id: 'memos'\n".to_vec(),
+    }
+}
+
+/// Writes memos once; the written file is read again.
+fn write_memos_once(s: &mut State) {
+    at_review(s);
+    update(s, Msg::Merged(Ok(merge_output())));
+    key(s, KeyCode::Char('y'));
+    let eff = update(s, Msg::Written(Ok(written())));
+    assert_eq!(s.screen, Screen::Done);
+    assert!(
+        eff.iter()
+            .any(|e| matches!(e, Effect::LoadConfig(p) if p == &PathBuf::from(CONFIG))),
+        "{eff:?}"
+    );
+    update(
+        s,
+        Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc_after_memos())),
+    );
+}
+
+#[test]
+fn after_a_write_a_changed_field_is_reviewed_again() {
+    let mut s = state();
+    write_memos_once(&mut s);
+    key(&mut s, KeyCode::Esc); // Done -> Preview
+    key(&mut s, KeyCode::Esc); // -> Details
+    let id = pos(&s, &FieldKind::ClientId);
+    s.focus = id;
+    typ(&mut s, "2");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Review);
+    assert!(
+        matches!(eff.as_slice(), [Effect::Merge { plan, .. }] if plan.client.client_id == "memos2"),
+        "{eff:?}"
+    );
+    // Unchanged since the write: Enter shows Done, nothing is merged again.
+    update(&mut s, Msg::Merged(Ok(merge_output())));
+    key(&mut s, KeyCode::Char('y'));
+    update(&mut s, Msg::Written(Ok(written())));
+    key(&mut s, KeyCode::Esc);
+    assert!(key(&mut s, KeyCode::Enter).is_empty());
+    assert_eq!(s.screen, Screen::Done);
 }
