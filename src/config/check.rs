@@ -252,6 +252,91 @@ fn names(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Client keys Authelia decodes as `bool`, `[]string` and `string` (schema/identity_providers.go).
+const BOOL_KEYS: &[&str] = &[
+    "public",
+    "require_pkce",
+    "require_pushed_authorization_requests",
+];
+const LIST_KEYS: &[&str] = &[
+    "redirect_uris",
+    "audience",
+    "scopes",
+    "response_modes",
+    "response_types",
+    "grant_types",
+];
+
+/// Go's `strconv.ParseBool`, which mapstructure's weak decoding uses for a string (an empty
+/// string is false).
+fn go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "" | "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// A scalar as mapstructure's weak decoding turns it into a string (bools as `1`/`0`).
+fn weak_string(v: &Value) -> Option<Value> {
+    match v {
+        Value::Bool(b) => Some(Value::String(if *b { "1" } else { "0" }.into())),
+        Value::Number(n) => Some(Value::String(n.to_string())),
+        _ => None,
+    }
+}
+
+/// A client item as Authelia decodes it: Authelia reads the configuration with mapstructure's
+/// `WeaklyTypedInput: true` (internal/configuration/provider.go:67 and :141 at v4.39.20) and its
+/// first decode hook is `mapstructure.StringToSliceHookFunc(",")` (decode_hooks.go:31). So
+/// `public: 'false'` is false, `scopes: 'openid,profile'` is two scopes, a single value is a
+/// one-item list and a number or bool where a string goes is that string. Values weak decoding
+/// also refuses are left as they are, so reading the client still reports them.
+fn weaken(item: &Value) -> Value {
+    let Value::Mapping(m) = item else {
+        return item.clone();
+    };
+    let mut out = serde_yaml::Mapping::new();
+    for (k, v) in m {
+        let name = key_name(k);
+        let v = match v {
+            Value::Tagged(t) => t.value.clone(),
+            other => other.clone(),
+        };
+        let nv = if BOOL_KEYS.contains(&name.as_str()) {
+            match &v {
+                Value::String(s) => go_bool(s).map(Value::Bool).unwrap_or(v),
+                Value::Number(n) => Value::Bool(n.as_f64().is_some_and(|x| x != 0.0)),
+                _ => v,
+            }
+        } else if LIST_KEYS.contains(&name.as_str()) {
+            match &v {
+                Value::String(s) if s.is_empty() => Value::Sequence(Vec::new()),
+                Value::String(s) => {
+                    Value::Sequence(s.split(',').map(|x| Value::String(x.to_string())).collect())
+                }
+                Value::Bool(_) | Value::Number(_) => {
+                    Value::Sequence(vec![weak_string(&v).unwrap_or(v)])
+                }
+                Value::Sequence(items) => Value::Sequence(
+                    items
+                        .iter()
+                        .map(|x| weak_string(x).unwrap_or_else(|| x.clone()))
+                        .collect(),
+                ),
+                Value::Mapping(mm) if mm.is_empty() => Value::Sequence(Vec::new()),
+                _ => v,
+            }
+        } else if matches!(v, Value::Bool(_) | Value::Number(_)) && name != "jwks" {
+            weak_string(&v).unwrap_or(v)
+        } else {
+            v
+        };
+        out.insert(k.clone(), nv);
+    }
+    Value::Mapping(out)
+}
+
 fn masked(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b == scan::MASK)
 }
@@ -334,7 +419,7 @@ pub fn check(doc: &Document) -> Result<Report> {
                         line,
                         findings: Vec::new(),
                     };
-                    match serde_yaml::from_value::<Client>(item.clone()) {
+                    match serde_yaml::from_value::<Client>(weaken(item)) {
                         Ok(mut c) => {
                             report.client_id = c.client_id.clone();
                             report.client_name = c.client_name.clone();

@@ -10,6 +10,7 @@ mod authentik;
 mod authentik_cli;
 mod catalog;
 mod catalog_golden;
+mod check_rules;
 mod cli;
 mod config_cli;
 mod config_sources;
