@@ -131,7 +131,7 @@ pub struct FileFinding {
 /// A client and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClientReport {
-    /// Its id (or `#n` when it has none).
+    /// Its id (empty when it has none).
     pub client_id: String,
     /// Its name, if any.
     pub client_name: Option<String>,
@@ -414,12 +414,28 @@ pub fn check(doc: &Document) -> Result<Report> {
                 for (i, item) in items.iter().enumerate() {
                     let line = item_lines.get(i).copied();
                     let mut report = ClientReport {
-                        client_id: format!("#{}", i + 1),
+                        client_id: String::new(),
                         client_name: None,
                         line,
                         findings: Vec::new(),
                     };
-                    match serde_yaml::from_value::<Client>(weaken(item)) {
+                    let mut item = weaken(item);
+                    let no_id = item
+                        .get("client_id")
+                        .or_else(|| item.get("id"))
+                        .is_none_or(|v| v.is_null());
+                    if no_id {
+                        // schema: client_id is required (identity_providers.go validates it
+                        // is not empty); read the rest so its other faults show too.
+                        report.findings.push(client::Finding {
+                            severity: Severity::Error,
+                            message: "has no client_id: Authelia requires one".into(),
+                        });
+                        if let Value::Mapping(m) = &mut item {
+                            m.insert("client_id".into(), Value::String(String::new()));
+                        }
+                    }
+                    match serde_yaml::from_value::<Client>(item) {
                         Ok(mut c) => {
                             report.client_id = c.client_id.clone();
                             report.client_name = c.client_name.clone();
@@ -428,7 +444,7 @@ pub fn check(doc: &Document) -> Result<Report> {
                                 // The real value comes from a template: assume a valid digest.
                                 c.client_secret = Some(crate::secret::STAND_IN_DIGEST.into());
                             }
-                            let templated_id = masked(&c.client_id);
+                            let templated_id = masked(&c.client_id) || no_id;
                             let mut f: Vec<_> = client::validate(&c, &ctx)
                                 .into_iter()
                                 .filter(|x| !(templated_id && x.message.contains("client id")))
@@ -449,7 +465,7 @@ pub fn check(doc: &Document) -> Result<Report> {
                                 }
                                 seen.push(c.client_id.clone());
                             }
-                            report.findings = f;
+                            report.findings.extend(f);
                         }
                         Err(e) => report.findings.push(client::Finding {
                             severity: Severity::Error,
@@ -502,6 +518,45 @@ pub fn report_text(r: &Report) -> String {
     for f in &r.findings {
         s.push_str(&format!("  {}: {}\n", sev(f.severity), f.message));
     }
+    // The same finding on several clients is one line naming them all.
+    let rest = |c: &ClientReport, f: &client::Finding| {
+        let prefix = format!("client '{}': ", c.client_id);
+        f.message
+            .strip_prefix(&prefix)
+            .unwrap_or(&f.message)
+            .to_string()
+    };
+    let mut groups: Vec<(Severity, String, Vec<String>)> = Vec::new();
+    for c in &r.clients {
+        for f in &c.findings {
+            let m = rest(c, f);
+            let who = if c.client_id.is_empty() {
+                format!("line {}", c.line.unwrap_or(0))
+            } else {
+                c.client_id.clone()
+            };
+            match groups
+                .iter_mut()
+                .find(|(s, x, _)| *s == f.severity && *x == m)
+            {
+                Some((_, _, ids)) => ids.push(who),
+                None => groups.push((f.severity, m, vec![who])),
+            }
+        }
+    }
+    let grouped = |f: &client::Finding, m: &str| {
+        groups
+            .iter()
+            .any(|(s, x, ids)| *s == f.severity && x == m && ids.len() > 1)
+    };
+    for (sev_, m, ids) in groups.iter().filter(|g| g.2.len() > 1) {
+        s.push_str(&format!(
+            "  {}: {} clients: {m}: {}\n",
+            sev(*sev_),
+            ids.len(),
+            ids.join(", ")
+        ));
+    }
     for c in &r.clients {
         let line = c.line.map(|l| format!(" (line {l})")).unwrap_or_default();
         let name = c
@@ -509,9 +564,24 @@ pub fn report_text(r: &Report) -> String {
             .as_deref()
             .map(|n| format!(" {n}"))
             .unwrap_or_default();
-        let status = if c.findings.is_empty() { " ok" } else { "" };
-        s.push_str(&format!("  client '{}'{name}{line}{status}\n", c.client_id));
-        for f in &c.findings {
+        let own: Vec<_> = c
+            .findings
+            .iter()
+            .filter(|f| !grouped(f, &rest(c, f)))
+            .collect();
+        let status = if c.findings.is_empty() {
+            " ok"
+        } else if own.is_empty() {
+            " (see above)"
+        } else {
+            ""
+        };
+        if c.client_id.is_empty() {
+            s.push_str(&format!("  client without client_id{name}{line}{status}\n"));
+        } else {
+            s.push_str(&format!("  client '{}'{name}{line}{status}\n", c.client_id));
+        }
+        for f in own {
             s.push_str(&format!("    {}: {}\n", sev(f.severity), f.message));
         }
     }

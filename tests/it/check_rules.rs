@@ -50,3 +50,29 @@ fn values_weak_decoding_refuses_stay_errors() {
         "{t}"
     );
 }
+
+/// Clients are named by their id, a missing id is said with its line, and a finding shared by
+/// several clients is one line naming them.
+#[test]
+fn clients_named_by_id_and_findings_grouped() {
+    let (r, t) = run(concat!(
+        "      - client_name: Nameless\n",
+        "        public: true\n",
+        "        redirect_uris: ['https://n.example.com/cb']\n",
+        "      - client_id: a\n        public: true\n",
+        "      - client_id: b\n        public: true\n",
+        "      - client_id: c\n        public: true\n",
+    ));
+    assert!(!t.contains('#'), "{t}");
+    assert!(
+        t.contains("client without client_id Nameless (line 7)"),
+        "{t}"
+    );
+    assert!(t.contains("has no client_id"), "{t}");
+    assert!(
+        t.contains("3 clients: has no redirect_uris: no sign-in can succeed: a, b, c"),
+        "{t}"
+    );
+    assert_eq!(t.matches("has no redirect_uris").count(), 1, "{t}");
+    assert_eq!(r.clients[0].client_id, "");
+}
