@@ -76,3 +76,15 @@ fn clients_named_by_id_and_findings_grouped() {
     assert_eq!(t.matches("has no redirect_uris").count(), 1, "{t}");
     assert_eq!(r.clients[0].client_id, "");
 }
+
+/// identity_providers.go:1363-1367 (v4.39.20): client_secret_jwt needs a plaintext secret.
+#[test]
+fn client_secret_jwt_with_a_digest_is_an_error() {
+    let (r, t) = run(concat!(
+        "      - client_id: app\n",
+        "        token_endpoint_auth_method: client_secret_jwt\n",
+        "        client_secret: '$pbkdf2-sha512$310000$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng'\n",
+        "        redirect_uris: ['https://app.example.com/cb']\n",
+    ));
+    assert!(r.errors >= 1 && t.contains("a digest is refused"), "{t}");
+}
