@@ -21,6 +21,7 @@ mod merge_props;
 mod merge_trust;
 mod secrets;
 mod seeds;
+mod session_templates;
 mod small_fixes;
 mod tui_e2e;
 mod tui_redraw;
