@@ -221,12 +221,11 @@ pub fn session_defaults(doc: &Document) -> SessionDefaults {
             .and_then(|r| r.get("session"))
             .map(|p| &p.1);
         if let Some(session) = session {
-            if let Some((_, d)) = session.get("domain") {
-                if templated(d) {
-                    if let Some(vs) = v.get_mut("session") {
-                        blank(vs, "domain");
-                    }
-                }
+            if let Some((_, d)) = session.get("domain")
+                && templated(d)
+                && let Some(vs) = v.get_mut("session")
+            {
+                blank(vs, "domain");
             }
             if let Some((
                 _,
@@ -238,14 +237,13 @@ pub fn session_defaults(doc: &Document) -> SessionDefaults {
             {
                 for (i, c) in items.iter().enumerate() {
                     for key in ["domain", "authelia_url"] {
-                        if c.get(key).is_some_and(|(_, n)| templated(n)) {
-                            if let Some(vc) = v
+                        if c.get(key).is_some_and(|(_, n)| templated(n))
+                            && let Some(vc) = v
                                 .get_mut("session")
                                 .and_then(|x| x.get_mut("cookies"))
                                 .and_then(|x| x.get_mut(i))
-                            {
-                                blank(vc, key);
-                            }
+                        {
+                            blank(vc, key);
                         }
                     }
                 }
