@@ -578,6 +578,13 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
     }
     if let Some(s) = secret {
         let needs_plain = method == "client_secret_jwt";
+        // identity_providers.go:1363-1367 (v4.39.20): client_secret_jwt signs with the secret
+        // itself, so Authelia refuses to start when the secret is a digest.
+        if needs_plain && crate::secret::is_digest(s) {
+            f.push(Finding::error(p(
+                "client_secret must be plaintext with token_endpoint_auth_method 'client_secret_jwt' (Authelia signs with it); a digest is refused".into(),
+            )));
+        }
         if !crate::secret::is_digest(s) && !needs_plain {
             f.push(Finding::warning(p(
                 "client_secret is plaintext; store only its digest (oidc-wizard hash)".into(),

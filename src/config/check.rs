@@ -131,7 +131,7 @@ pub struct FileFinding {
 /// A client and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClientReport {
-    /// Its id (or `#n` when it has none).
+    /// Its id (empty when it has none).
     pub client_id: String,
     /// Its name, if any.
     pub client_name: Option<String>,
@@ -252,6 +252,91 @@ fn names(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Client keys Authelia decodes as `bool`, `[]string` and `string` (schema/identity_providers.go).
+const BOOL_KEYS: &[&str] = &[
+    "public",
+    "require_pkce",
+    "require_pushed_authorization_requests",
+];
+const LIST_KEYS: &[&str] = &[
+    "redirect_uris",
+    "audience",
+    "scopes",
+    "response_modes",
+    "response_types",
+    "grant_types",
+];
+
+/// Go's `strconv.ParseBool`, which mapstructure's weak decoding uses for a string (an empty
+/// string is false).
+fn go_bool(s: &str) -> Option<bool> {
+    match s {
+        "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
+        "" | "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
+        _ => None,
+    }
+}
+
+/// A scalar as mapstructure's weak decoding turns it into a string (bools as `1`/`0`).
+fn weak_string(v: &Value) -> Option<Value> {
+    match v {
+        Value::Bool(b) => Some(Value::String(if *b { "1" } else { "0" }.into())),
+        Value::Number(n) => Some(Value::String(n.to_string())),
+        _ => None,
+    }
+}
+
+/// A client item as Authelia decodes it: Authelia reads the configuration with mapstructure's
+/// `WeaklyTypedInput: true` (internal/configuration/provider.go:67 and :141 at v4.39.20) and its
+/// first decode hook is `mapstructure.StringToSliceHookFunc(",")` (decode_hooks.go:31). So
+/// `public: 'false'` is false, `scopes: 'openid,profile'` is two scopes, a single value is a
+/// one-item list and a number or bool where a string goes is that string. Values weak decoding
+/// also refuses are left as they are, so reading the client still reports them.
+fn weaken(item: &Value) -> Value {
+    let Value::Mapping(m) = item else {
+        return item.clone();
+    };
+    let mut out = serde_yaml::Mapping::new();
+    for (k, v) in m {
+        let name = key_name(k);
+        let v = match v {
+            Value::Tagged(t) => t.value.clone(),
+            other => other.clone(),
+        };
+        let nv = if BOOL_KEYS.contains(&name.as_str()) {
+            match &v {
+                Value::String(s) => go_bool(s).map(Value::Bool).unwrap_or(v),
+                Value::Number(n) => Value::Bool(n.as_f64().is_some_and(|x| x != 0.0)),
+                _ => v,
+            }
+        } else if LIST_KEYS.contains(&name.as_str()) {
+            match &v {
+                Value::String(s) if s.is_empty() => Value::Sequence(Vec::new()),
+                Value::String(s) => {
+                    Value::Sequence(s.split(',').map(|x| Value::String(x.to_string())).collect())
+                }
+                Value::Bool(_) | Value::Number(_) => {
+                    Value::Sequence(vec![weak_string(&v).unwrap_or(v)])
+                }
+                Value::Sequence(items) => Value::Sequence(
+                    items
+                        .iter()
+                        .map(|x| weak_string(x).unwrap_or_else(|| x.clone()))
+                        .collect(),
+                ),
+                Value::Mapping(mm) if mm.is_empty() => Value::Sequence(Vec::new()),
+                _ => v,
+            }
+        } else if matches!(v, Value::Bool(_) | Value::Number(_)) && name != "jwks" {
+            weak_string(&v).unwrap_or(v)
+        } else {
+            v
+        };
+        out.insert(k.clone(), nv);
+    }
+    Value::Mapping(out)
+}
+
 fn masked(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b == scan::MASK)
 }
@@ -329,12 +414,28 @@ pub fn check(doc: &Document) -> Result<Report> {
                 for (i, item) in items.iter().enumerate() {
                     let line = item_lines.get(i).copied();
                     let mut report = ClientReport {
-                        client_id: format!("#{}", i + 1),
+                        client_id: String::new(),
                         client_name: None,
                         line,
                         findings: Vec::new(),
                     };
-                    match serde_yaml::from_value::<Client>(item.clone()) {
+                    let mut item = weaken(item);
+                    let no_id = item
+                        .get("client_id")
+                        .or_else(|| item.get("id"))
+                        .is_none_or(|v| v.is_null());
+                    if no_id {
+                        // schema: client_id is required (identity_providers.go validates it
+                        // is not empty); read the rest so its other faults show too.
+                        report.findings.push(client::Finding {
+                            severity: Severity::Error,
+                            message: "has no client_id: Authelia requires one".into(),
+                        });
+                        if let Value::Mapping(m) = &mut item {
+                            m.insert("client_id".into(), Value::String(String::new()));
+                        }
+                    }
+                    match serde_yaml::from_value::<Client>(item) {
                         Ok(mut c) => {
                             report.client_id = c.client_id.clone();
                             report.client_name = c.client_name.clone();
@@ -343,12 +444,16 @@ pub fn check(doc: &Document) -> Result<Report> {
                                 // The real value comes from a template: assume a valid digest.
                                 c.client_secret = Some(crate::secret::STAND_IN_DIGEST.into());
                             }
-                            let templated_id = masked(&c.client_id);
+                            let templated_id = masked(&c.client_id) || no_id;
                             let mut f: Vec<_> = client::validate(&c, &ctx)
                                 .into_iter()
                                 .filter(|x| !(templated_id && x.message.contains("client id")))
                                 .collect();
                             f.retain(|x| !x.message.starts_with("unknown key"));
+                            if templated_secret {
+                                // Its real value is unknown: plaintext or digest cannot be told.
+                                f.retain(|x| !x.message.contains("a digest is refused"));
+                            }
                             if !templated_id {
                                 if seen.contains(&c.client_id) {
                                     f.insert(
@@ -364,7 +469,7 @@ pub fn check(doc: &Document) -> Result<Report> {
                                 }
                                 seen.push(c.client_id.clone());
                             }
-                            report.findings = f;
+                            report.findings.extend(f);
                         }
                         Err(e) => report.findings.push(client::Finding {
                             severity: Severity::Error,
@@ -417,6 +522,45 @@ pub fn report_text(r: &Report) -> String {
     for f in &r.findings {
         s.push_str(&format!("  {}: {}\n", sev(f.severity), f.message));
     }
+    // The same finding on several clients is one line naming them all.
+    let rest = |c: &ClientReport, f: &client::Finding| {
+        let prefix = format!("client '{}': ", c.client_id);
+        f.message
+            .strip_prefix(&prefix)
+            .unwrap_or(&f.message)
+            .to_string()
+    };
+    let mut groups: Vec<(Severity, String, Vec<String>)> = Vec::new();
+    for c in &r.clients {
+        for f in &c.findings {
+            let m = rest(c, f);
+            let who = if c.client_id.is_empty() {
+                format!("line {}", c.line.unwrap_or(0))
+            } else {
+                c.client_id.clone()
+            };
+            match groups
+                .iter_mut()
+                .find(|(s, x, _)| *s == f.severity && *x == m)
+            {
+                Some((_, _, ids)) => ids.push(who),
+                None => groups.push((f.severity, m, vec![who])),
+            }
+        }
+    }
+    let grouped = |f: &client::Finding, m: &str| {
+        groups
+            .iter()
+            .any(|(s, x, ids)| *s == f.severity && x == m && ids.len() > 1)
+    };
+    for (sev_, m, ids) in groups.iter().filter(|g| g.2.len() > 1) {
+        s.push_str(&format!(
+            "  {}: {} clients: {m}: {}\n",
+            sev(*sev_),
+            ids.len(),
+            ids.join(", ")
+        ));
+    }
     for c in &r.clients {
         let line = c.line.map(|l| format!(" (line {l})")).unwrap_or_default();
         let name = c
@@ -424,9 +568,24 @@ pub fn report_text(r: &Report) -> String {
             .as_deref()
             .map(|n| format!(" {n}"))
             .unwrap_or_default();
-        let status = if c.findings.is_empty() { " ok" } else { "" };
-        s.push_str(&format!("  client '{}'{name}{line}{status}\n", c.client_id));
-        for f in &c.findings {
+        let own: Vec<_> = c
+            .findings
+            .iter()
+            .filter(|f| !grouped(f, &rest(c, f)))
+            .collect();
+        let status = if c.findings.is_empty() {
+            " ok"
+        } else if own.is_empty() {
+            " (see above)"
+        } else {
+            ""
+        };
+        if c.client_id.is_empty() {
+            s.push_str(&format!("  client without client_id{name}{line}{status}\n"));
+        } else {
+            s.push_str(&format!("  client '{}'{name}{line}{status}\n", c.client_id));
+        }
+        for f in own {
             s.push_str(&format!("    {}: {}\n", sev(f.severity), f.message));
         }
     }

@@ -198,13 +198,62 @@ pub fn session_defaults(doc: &Document) -> SessionDefaults {
         return SessionDefaults::default();
     };
     let t = scan::Text::new(text);
-    let Ok(v) = gate::parse_first(&t.masked) else {
+    let Ok(mut v) = gate::parse_first(&t.masked) else {
         return SessionDefaults::default();
     };
+    // A value that a template expression makes (wholly or in part, `https://auth.{{ env "D" }}`)
+    // is no default: its parsed text holds the parser's mask. Decided by the template spans
+    // over the value's bytes, so a real value with an `x` in it stays.
+    if let Ok(sc) = scan::scan(&t) {
+        let templated = |n: &scan::Node| {
+            t.templates
+                .iter()
+                .any(|&(s, e)| s < n.end.byte.max(n.start.byte + 1) && n.start.byte < e)
+        };
+        let blank = |m: &mut serde_yaml::Value, key: &str| {
+            if let Some(x) = m.get_mut(key) {
+                *x = serde_yaml::Value::Null;
+            }
+        };
+        let session = sc
+            .root
+            .as_ref()
+            .and_then(|r| r.get("session"))
+            .map(|p| &p.1);
+        if let Some(session) = session {
+            if let Some((_, d)) = session.get("domain")
+                && templated(d)
+                && let Some(vs) = v.get_mut("session")
+            {
+                blank(vs, "domain");
+            }
+            if let Some((
+                _,
+                scan::Node {
+                    kind: scan::Kind::Seq(items, _),
+                    ..
+                },
+            )) = session.get("cookies")
+            {
+                for (i, c) in items.iter().enumerate() {
+                    for key in ["domain", "authelia_url"] {
+                        if c.get(key).is_some_and(|(_, n)| templated(n))
+                            && let Some(vc) = v
+                                .get_mut("session")
+                                .and_then(|x| x.get_mut("cookies"))
+                                .and_then(|x| x.get_mut(i))
+                        {
+                            blank(vc, key);
+                        }
+                    }
+                }
+            }
+        }
+    }
     session_defaults_of(&v)
 }
 
-/// [`session_defaults`] of a parsed configuration. Values from template expressions,
+/// [`session_defaults`] of a parsed configuration. Values wholly from template expressions,
 /// environment references (`${...}`) and SOPS ciphertext (`ENC[...]`) are skipped.
 pub(crate) fn session_defaults_of(v: &serde_yaml::Value) -> SessionDefaults {
     let real = |s: Option<&serde_yaml::Value>| {

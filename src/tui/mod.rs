@@ -87,6 +87,7 @@ pub fn launch(opts: Options) -> Result<u8> {
         config_set,
         ..Runtime::default()
     };
+    rt.clipboard.probe();
     run(&mut term, &mut state, &mut rt)
 }
 
@@ -201,8 +202,9 @@ impl Runtime {
                     });
                 });
             }
-            Effect::Copy { value, .. } => {
-                let _ = self.clipboard.copy(out, &value);
+            Effect::Copy { label, value } => {
+                let (facts, results) = self.clipboard.copy(out, &value);
+                queue.push_back(Msg::Copied(clipboard::report(&label, &facts, &results)));
             }
             Effect::Merge { doc, plan, on_dup } => {
                 let r = config::merge(&doc, &plan, on_dup).and_then(|out| {

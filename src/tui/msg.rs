@@ -41,6 +41,9 @@ pub enum Msg {
     Merged(Result<Merged, Error>),
     /// The write finished.
     Written(Result<Written, Error>),
+    /// A copy finished: what reached which clipboard, in words (see
+    /// [`super::clipboard::report`]).
+    Copied(String),
     /// authentik: the blueprint's path names an existing file (nothing was written).
     BlueprintExists(PathBuf),
     /// authentik: the blueprint was written (to this path, made absolute) or not.
@@ -56,9 +59,10 @@ pub enum Effect {
     GenerateSecret,
     /// Hash a secret on a worker thread; answer with [`Msg::Digested`].
     Digest(String),
-    /// Put a value on the clipboard (OSC 52, plus the system clipboard when there is a display).
+    /// Put a value on the clipboard (OSC 52, tmux's buffer inside tmux, the system clipboard
+    /// when there is a display); answer with [`Msg::Copied`].
     Copy {
-        /// What it is (for messages).
+        /// What it is, with its size (for messages: "Client Secret, 72 characters").
         label: String,
         /// The text.
         value: String,

@@ -127,6 +127,10 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
             s.review = Review::WriteFailed(e.to_string());
             Vec::new()
         }
+        Msg::Copied(report) => {
+            s.status = Some(report);
+            Vec::new()
+        }
         Msg::BlueprintExists(path) => {
             if s.screen == Screen::Review && matches!(s.review, Review::Writing) {
                 s.status = Some(format!(
@@ -971,9 +975,8 @@ fn preview_action(s: &mut State, a: Action) -> Vec<Effect> {
             } else {
                 format!("{n} characters")
             };
-            s.status = Some(format!("Copied {}, {what}", it.label));
             return vec![Effect::Copy {
-                label: it.label.clone(),
+                label: format!("{}, {what}", it.label),
                 value: it.value.clone(),
             }];
         }

@@ -230,7 +230,7 @@ fn whole_flow_in_a_pseudo_terminal() {
     let k = hotkey(&t, "Client Secret");
     p.send(&k.to_string());
     p.wait_for("the copy status", |t| {
-        t.contains("Copied Client Secret, 72 characters")
+        t.contains("Sent Client Secret, 72 characters to the terminal clipboard (OSC 52)")
     });
     let copied = osc52_payloads(&p.raw.lock().unwrap());
     assert_eq!(copied.len(), 1, "{copied:?}");
@@ -423,7 +423,7 @@ fn duplicate_id_rotate_in_a_pseudo_terminal() {
         t.contains("Client YAML for configuration.yml") && t.contains("Client Secret")
     });
     p.send(&hotkey(&t, "Client Secret").to_string());
-    p.wait_for("the copy status", |t| t.contains("Copied Client Secret"));
+    p.wait_for("the copy status", |t| t.contains("Sent Client Secret"));
     let secret = osc52_payloads(&p.raw.lock().unwrap()).pop().unwrap();
     p.send("\r");
     p.wait_for("the duplicate choice", |t| {
@@ -483,7 +483,7 @@ fn authentik_blueprint_in_a_pseudo_terminal() {
     let k = hotkey(&t, "Client Secret");
     p.send(&k.to_string());
     p.wait_for("the copy status", |t| {
-        t.contains("Copied Client Secret, 72 characters")
+        t.contains("Sent Client Secret, 72 characters to the terminal clipboard (OSC 52)")
     });
     let copied = osc52_payloads(&p.raw.lock().unwrap());
     assert_eq!(copied.len(), 1, "{copied:?}");

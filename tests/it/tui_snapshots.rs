@@ -6,11 +6,22 @@ use crate::tui_common;
 use crossterm::event::KeyCode;
 use oidc_wizard::config::OnDuplicate;
 use oidc_wizard::error::Error;
+use oidc_wizard::tui::clipboard::{self, Facts, Results};
 use oidc_wizard::tui::msg::{Effect, Msg};
 use oidc_wizard::tui::state::State;
 use oidc_wizard::tui::update::update;
 use std::path::PathBuf;
 use tui_common::*;
+
+/// Presses a copy key and feeds back what a plain terminal's copy reports (OSC 52 only).
+fn copy(s: &mut State, k: char) {
+    for e in key(s, KeyCode::Char(k)) {
+        if let Effect::Copy { label, .. } = e {
+            let r = clipboard::report(&label, &Facts::default(), &Results::default());
+            update(s, Msg::Copied(r));
+        }
+    }
+}
 
 fn both(name: &str, s: &State) {
     for (w, h) in [(80u16, 24u16), (120, 40)] {
@@ -83,7 +94,7 @@ fn preview_yaml_tab_and_copy_status() {
             result: Ok(digest().into()),
         },
     );
-    key(&mut s, KeyCode::Char('2'));
+    copy(&mut s, '2');
     both("preview_copied", &s);
     key(&mut s, KeyCode::Tab);
     both("preview_yaml_tab", &s);
@@ -93,7 +104,7 @@ fn preview_yaml_tab_and_copy_status() {
 fn reveal_and_help_popups() {
     let mut s = state();
     to_preview(&mut s, "memos", "example.com");
-    key(&mut s, KeyCode::Char('2'));
+    copy(&mut s, '2');
     key(&mut s, KeyCode::Char('r'));
     both("reveal", &s);
     let yaml = s

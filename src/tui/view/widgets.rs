@@ -72,7 +72,8 @@ pub fn title_bar(s: &State, f: &mut Frame, area: Rect) {
 pub fn status_line(s: &State, f: &mut Frame, area: Rect) {
     let t = s.theme;
     if let Some(msg) = &s.status {
-        let style = if msg.starts_with("Copied") {
+        // A copy that reached a clipboard ("Copied ...") or the terminal ("Sent ...").
+        let style = if msg.starts_with("Copied ") || msg.starts_with("Sent ") {
             t.ok()
         } else {
             t.warn()
