@@ -205,11 +205,7 @@ pub fn session_defaults(doc: &Document) -> SessionDefaults {
     // is no default: its parsed text holds the parser's mask. Decided by the template spans
     // over the value's bytes, so a real value with an `x` in it stays.
     if let Ok(sc) = scan::scan(&t) {
-        let templated = |n: &scan::Node| {
-            t.templates
-                .iter()
-                .any(|&(s, e)| s < n.end.byte.max(n.start.byte + 1) && n.start.byte < e)
-        };
+        let templated = |n: &scan::Node| t.made_by_template(n);
         let blank = |m: &mut serde_yaml::Value, key: &str| {
             if let Some(x) = m.get_mut(key) {
                 *x = serde_yaml::Value::Null;

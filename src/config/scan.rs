@@ -226,6 +226,22 @@ impl<'a> Text<'a> {
     pub fn in_template(&self, at: usize) -> bool {
         self.templates.iter().any(|&(s, e)| s <= at && at < e)
     }
+
+    /// Whether a template expression makes the node's value: for a scalar, any template span
+    /// over its bytes, quotes included (`'{{ secret "/x" }}'`, `https://auth.{{ env "D" }}`);
+    /// for a collection, one that starts inside a template. Decided by the spans, never by
+    /// the mask bytes, so a real value with an `x` in it is not taken for a template.
+    pub fn made_by_template(&self, n: &Node) -> bool {
+        match n.kind {
+            Kind::Scalar(..) => {
+                let end = n.end.byte.max(n.start.byte + 1);
+                self.templates
+                    .iter()
+                    .any(|&(s, e)| s < end && n.start.byte < e)
+            }
+            _ => self.in_template(n.start.byte),
+        }
+    }
 }
 
 /// The indentation (in characters) of a line, and whether it is blank or a comment.
