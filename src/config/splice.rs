@@ -267,7 +267,7 @@ impl<'a> Ctx<'_, 'a, '_> {
         let Some((k, v)) = map.get(key) else {
             return Ok(Slot::Missing);
         };
-        if self.t.in_template(v.start.byte) && !v.is_null() {
+        if self.t.made_by_template(v) && !v.is_null() {
             return shape(
                 format!(
                     "{path} comes from a template expression; add the client where that template's content is"
@@ -938,10 +938,17 @@ impl<'a> Ctx<'_, 'a, '_> {
                 );
             }
         };
-        if self.t.in_template(v.start.byte) {
+        if self.t.made_by_template(v) {
+            let raw = &self.t.text[v.start.byte..v.end.byte.max(v.start.byte)];
+            let kept = match secret_file_of(raw) {
+                Some(f) => {
+                    format!("write the new digest (oidc-wizard hash) into {f}, the file it reads")
+                }
+                None => "rotate it where that value is kept".to_string(),
+            };
             return shape(
                 format!(
-                    "the secret of client '{id}' comes from a template expression; rotate it where that value is kept"
+                    "the secret of client '{id}' comes from a template expression, which is never replaced; {kept}"
                 ),
                 Some(v.start.line),
             );
@@ -1072,4 +1079,11 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// The file a `{{ secret "PATH" }}` template reads, when the value is one.
+fn secret_file_of(raw: &str) -> Option<&str> {
+    let rest = &raw[raw.find("secret")? + "secret".len()..];
+    let rest = rest.trim_start().strip_prefix('"')?;
+    rest.split('"').next().filter(|p| !p.is_empty())
 }

@@ -116,3 +116,28 @@ fn a_tab_after_a_colon_is_not_a_false_refusal() {
     let new = String::from_utf8(out.bytes).unwrap();
     assert!(new.starts_with("log:\n  level:\tinfo\n"), "{new}");
 }
+
+/// `--rotate` never replaces a template: the quoted form (`'{{ secret "..." }}'`, the common
+/// one) used to get an inline digest because only the value's first byte (the quote) was
+/// tested against the template spans; the refusal names the file the template reads.
+#[test]
+fn rotate_never_replaces_a_template_secret() {
+    for value in [
+        "'{{ secret \"/secrets/memos.digest\" | trim }}'",
+        "{{ secret \"/secrets/memos.digest\" }}",
+    ] {
+        let text = format!(
+            "identity_providers:\n  oidc:\n    hmac_secret: x\n    jwks:\n      - key: k\n    clients:\n      - client_id: memos\n        client_secret: {value}\n        redirect_uris: ['https://memos.example.com/auth/callback']\n"
+        );
+        let d = doc("configuration.yml", &text);
+        match support::merge(&d, &memos(), OnDuplicate::Rotate) {
+            Ok(out) => panic!("{value}: the template was replaced:\n{}", out.diff),
+            Err(e) => {
+                let m = e.to_string();
+                assert!(m.contains("template expression"), "{value}: {m}");
+                assert!(m.contains("/secrets/memos.digest"), "{value}: {m}");
+                assert!(!m.contains('\n'), "{m}");
+            }
+        }
+    }
+}
