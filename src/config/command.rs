@@ -122,6 +122,7 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
         m.insert("diff".into(), json!(out.diff));
         m.insert("action".into(), json!(out.action.as_str()));
         m.insert("first_time_setup".into(), json!(out.first_time_setup));
+        m.insert("provider_keys_added".into(), json!(out.provider_keys_added));
         m.insert("additions_added".into(), json!(out.additions_added));
         if let Some(Value::Array(w)) = m.get_mut("warnings") {
             w.extend(out.warnings.iter().map(|x| json!(x)));
@@ -145,17 +146,15 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
         .ok_or_else(|| Error::input("nothing was written"))?;
     let _ = writeln!(
         so,
-        "== Authelia: client '{}' {} in {}\n\n  backup: {}{}",
+        "== Authelia: client '{}' {} in {}\n\n  backup: {}",
         plan.client.client_id,
         out.action.as_str(),
         path.display(),
         w.backup_path.display(),
-        if out.first_time_setup {
-            "\n  first-time setup: added hmac_secret and an RS256 signing key (jwks)"
-        } else {
-            ""
-        }
     );
+    if let Some(what) = super::provider_keys_text(&out.provider_keys_added) {
+        let _ = writeln!(so, "  first-time setup: {what}");
+    }
     if !out.additions_added.is_empty() {
         let _ = writeln!(
             so,

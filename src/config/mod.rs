@@ -9,8 +9,9 @@
 //!   parses; a YAML parser that reports positions gives the tree of the first document;
 //! * [`splice`]: byte edits insert the new lines (in the file's indent, dash style and line
 //!   endings) after the last client, or create `clients:`, `oidc:`, `identity_providers:` where
-//!   they are missing, plus the provider's keys the first time and the entries the client relies
-//!   on (claims policies, custom scopes, lifespans...) in their sections, created if missing;
+//!   they are missing, plus the provider's keys on a first-time setup and the entries the
+//!   client relies on (claims policies, custom scopes, lifespans...) in their sections, created
+//!   if missing;
 //! * [`gate`]: a second parser reads old and new; the new document must equal the old one plus
 //!   exactly the intended change, or nothing is written; libyaml (the reading Authelia's Go
 //!   reader shares) checks the same of the whole text, with merge keys (`<<`) resolved;
@@ -122,8 +123,13 @@ pub struct MergeOutput {
     pub bytes: Vec<u8>,
     /// Unified diff of old against new.
     pub diff: String,
-    /// Whether the provider section (hmac_secret, jwks) was created.
+    /// Whether this was a first-time setup that added both of the provider's keys
+    /// (`hmac_secret` and `jwks`); see [`MergeOutput::provider_keys_added`].
     pub first_time_setup: bool,
+    /// The provider keys added under `identity_providers.oidc`, in order: `hmac_secret`,
+    /// `jwks`. Only a first-time setup (no `oidc` section, or one that holds none of the
+    /// provider's keys and no clients) adds them; empty otherwise.
+    pub provider_keys_added: Vec<String>,
     /// Warnings to show (deprecated keys, first-time setup, ...).
     pub warnings: Vec<String>,
     /// What happened to the client.
@@ -284,8 +290,9 @@ pub(crate) fn session_defaults_of(v: &serde_yaml::Value) -> SessionDefaults {
     out
 }
 
-/// Merges the plan's client into the document. The first time (no `hmac_secret` / `jwks`), the
-/// provider's keys are generated.
+/// Merges the plan's client into the document. On a first-time setup (no `oidc` section, or
+/// one with none of the provider's keys and no clients) the provider's keys are generated;
+/// elsewhere a key the file lacks is named in a warning, never added.
 pub fn merge(doc: &Document, plan: &Plan, on_dup: OnDuplicate) -> Result<MergeOutput> {
     merge_with(doc, plan, on_dup, &mut authelia::generate_keys)
 }
@@ -351,10 +358,10 @@ pub fn merge_with(
         gate::ClientChange::SetSecret(..) => Action::Rotated,
     };
     let mut warnings = sp.warnings;
-    if sp.first_time_setup {
-        warnings.push(
-            "first-time setup: added the provider's hmac_secret and an RS256 signing key (jwks); if you set them through environment variables or secret files instead, remove them from the file".to_string(),
-        );
+    if let Some(what) = provider_keys_text(&sp.provider_keys_added) {
+        warnings.push(format!(
+            "first-time setup: {what}; if you set them through environment variables or secret files instead, remove them from the file"
+        ));
     }
     let shift = if t.bom { '\u{feff}'.len_utf8() } else { 0 };
     let diff = edits_diff(full, &new_full, &sp.edits, shift, path);
@@ -362,6 +369,7 @@ pub fn merge_with(
         bytes: new_full.into_bytes(),
         diff,
         first_time_setup: sp.first_time_setup,
+        provider_keys_added: sp.provider_keys_added,
         warnings,
         action,
         claims_policy_added: sp
@@ -373,10 +381,35 @@ pub fn merge_with(
             .intended
             .additions
             .iter()
-            .map(|a| format!("{}.{}", a.section.join("."), a.name))
+            .map(|a| {
+                a.section
+                    .iter()
+                    .chain(std::iter::once(&a.name))
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(".")
+            })
             .collect(),
         pending_digest,
     })
+}
+
+/// What a merge added of the provider's keys, as a phrase for messages ("added hmac_secret
+/// and an RS256 signing key (jwks)"), or `None` when it added none. Says only what is in
+/// `keys` (a [`MergeOutput::provider_keys_added`]).
+pub fn provider_keys_text(keys: &[String]) -> Option<String> {
+    let names: Vec<&str> = keys
+        .iter()
+        .map(|k| match k.as_str() {
+            "jwks" => "an RS256 signing key (jwks)",
+            other => other,
+        })
+        .collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(format!("added {one}")),
+        [init @ .., last] => Some(format!("added {} and {last}", init.join(", "))),
+    }
 }
 
 /// Masks template expressions and parses the first document, or says in one line why not.

@@ -282,9 +282,13 @@ impl Sources {
             .iter()
             .map(|a| a.split('.').map(str::to_string).collect())
             .collect();
-        if out.first_time_setup {
-            for k in ["hmac_secret", "jwks", "issuer_private_key"] {
-                touched.push(vec![k.to_string()]);
+        for k in &out.provider_keys_added {
+            touched.push(vec![k.clone()]);
+            if k == "jwks" {
+                // Authelia refuses jwks beside the older keys (identity_providers.go:317-322).
+                for old in ["issuer_private_key", "issuer_certificate_chain"] {
+                    touched.push(vec![old.to_string()]);
+                }
             }
         }
         for (i, t) in self.trees.iter().enumerate() {
@@ -301,8 +305,19 @@ impl Sources {
                 let replaced = i > self.target
                     && (3..full.len()).any(|d| at(t, &full[..d]).is_some_and(|v| !v.is_mapping()));
                 if defined || replaced {
-                    let what = if out.first_time_setup && p.len() == 1 {
-                        "the provider's keys (hmac_secret, jwks)".to_string()
+                    let provider_key = p.len() == 1
+                        && [
+                            "hmac_secret",
+                            "jwks",
+                            "issuer_private_key",
+                            "issuer_certificate_chain",
+                        ]
+                        .contains(&p[0].as_str());
+                    let what = if provider_key && !out.provider_keys_added.is_empty() {
+                        format!(
+                            "the provider's keys ({})",
+                            out.provider_keys_added.join(", ")
+                        )
                     } else {
                         format!("identity_providers.oidc.{}", p.join("."))
                     };

@@ -7,7 +7,7 @@
 use super::OnDuplicate;
 use super::gate::{ClientChange, Intended};
 use super::scan::{Kind, LineKind, Node, Scan, Text, dash_before, line_kind};
-use crate::plan::Plan;
+use crate::plan::{Addition, Plan};
 use crate::provider::authelia::{self, ProviderKeys};
 use crate::render::{self, Style, yaml};
 use saphyr_parser::ScalarStyle;
@@ -31,8 +31,11 @@ pub struct Splice {
     pub edits: Vec<Edit>,
     /// Their intended meaning.
     pub intended: Intended,
-    /// Whether hmac_secret / jwks were added.
+    /// Whether this was a first-time setup that added both hmac_secret and jwks.
     pub first_time_setup: bool,
+    /// The provider keys added under `identity_providers.oidc`, in order (`hmac_secret`,
+    /// `jwks`): only a first-time setup adds them.
+    pub provider_keys_added: Vec<String>,
     /// Things to tell the user.
     pub warnings: Vec<String>,
 }
@@ -81,6 +84,15 @@ fn client_json(plan: &Plan) -> Value {
     }
     v
 }
+
+/// The provider setting a client with `pkce_challenge_method: plain` needs.
+const PKCE_PLAIN_KEY: &str = "enable_pkce_plain_challenge";
+
+/// The variables (and, with `_FILE`, the secret files) Authelia reads the provider's keys
+/// from (internal/configuration/helpers.go:80-89, const.go:16; the refusal beside an inline
+/// value: const.go:40).
+const HMAC_ENV: &str = "AUTHELIA_IDENTITY_PROVIDERS_OIDC_HMAC_SECRET";
+const ISSUER_KEY_ENV: &str = "AUTHELIA_IDENTITY_PROVIDERS_OIDC_ISSUER_PRIVATE_KEY";
 
 /// The text the renderer puts where a digest that is still being computed goes.
 pub const PENDING_DIGEST: &str = "(computing the digest...)";
@@ -134,13 +146,57 @@ pub fn splice(
             None,
         ));
     }
-    let first_time_setup = cx.intended.hmac_secret.is_some() || cx.intended.jwks.is_some();
+    let mut provider_keys_added = Vec::new();
+    if cx.intended.hmac_secret.is_some() {
+        provider_keys_added.push("hmac_secret".to_string());
+    }
+    if cx.intended.jwks.is_some() {
+        provider_keys_added.push("jwks".to_string());
+    }
+    if writes_digest(plan, &cx.intended.client) && scan.root.as_ref().is_some_and(has_env_reference)
+    {
+        cx.warnings.push(ENV_EXPANSION_WARNING.to_string());
+    }
     Ok(Splice {
         edits: cx.edits,
         intended: cx.intended,
-        first_time_setup,
+        first_time_setup: provider_keys_added.len() == 2,
+        provider_keys_added,
         warnings: cx.warnings,
     })
+}
+
+/// The warning for a digest written inline into a file that uses `${...}` values: Authelia's
+/// `expand-env` filter runs the whole file through Go's `os.Expand`, which reads `$pbkdf2`,
+/// `$3`... as variables (only `$$` stays a `$`), so the digest Authelia reads is not the one
+/// written (internal/configuration/koanf_provider_filtered_file.go:77,
+/// internal/templates/funcs.go:150-153).
+pub const ENV_EXPANSION_WARNING: &str = "this file uses ${...} values, so it may be read through Authelia's expand-env filter (X_AUTHELIA_CONFIG_FILTERS=expand-env), which would rewrite every '$' of the client's inline digest; if it is, put the digest in a file and write client_secret: '{{ secret \"/path/to/digest\" }}' (with the template filter) instead";
+
+/// Whether the merge writes the client's digest (a `$`-delimited PHC string) into the file:
+/// a new or replacing confidential client, or a rotated secret.
+fn writes_digest(plan: &Plan, change: &ClientChange) -> bool {
+    match change {
+        ClientChange::SetSecret(..) => true,
+        ClientChange::Append(_) | ClientChange::Replace(..) => plan
+            .client
+            .client_secret
+            .as_deref()
+            .is_some_and(|d| d.is_empty() || d.contains('$')),
+    }
+}
+
+/// Whether a key or value anywhere under `n` holds a `${...}` reference (comments are not in
+/// the tree, so a `${` in a comment does not count).
+fn has_env_reference(n: &Node) -> bool {
+    match &n.kind {
+        Kind::Scalar(v, _) => v.contains("${"),
+        Kind::Seq(items, _) => items.iter().any(has_env_reference),
+        Kind::Map(entries, _) => entries
+            .iter()
+            .any(|(k, v)| has_env_reference(k) || has_env_reference(v)),
+        Kind::Alias(_) => false,
+    }
 }
 
 /// What a mapping holds under a key we need to descend into.
@@ -468,7 +524,9 @@ impl<'a> Ctx<'_, 'a, '_> {
         self.oidc_body(col + self.style.indent, lines, true, true)
     }
 
-    /// The provider keys (as needed), the claims policy and the clients, keys at `col`.
+    /// The body of a new `oidc` section (a first-time setup): the provider's keys, the
+    /// provider settings the client needs, the entries it relies on and the clients, keys at
+    /// `col`.
     fn oidc_body(
         &mut self,
         col: usize,
@@ -476,7 +534,8 @@ impl<'a> Ctx<'_, 'a, '_> {
         hmac: bool,
         jwks: bool,
     ) -> Result<(), Refusal> {
-        self.provider_lines(col, lines, hmac, jwks)?;
+        let plain = self.uses_plain_pkce();
+        self.provider_lines(col, lines, hmac, jwks, plain)?;
         let all = additions_tree(self.plan);
         if !all.is_empty() {
             yaml::write_map(lines, &all, col, self.style, None);
@@ -496,29 +555,96 @@ impl<'a> Ctx<'_, 'a, '_> {
         Ok(())
     }
 
+    /// The provider-level lines at `col`: `hmac_secret` and `jwks` (generated, only on a
+    /// first-time setup) and `enable_pkce_plain_challenge: true` (when the client needs it);
+    /// each recorded as intended.
     fn provider_lines(
         &mut self,
         col: usize,
         lines: &mut Vec<String>,
         hmac: bool,
         jwks: bool,
+        plain: bool,
     ) -> Result<(), Refusal> {
-        if !hmac && !jwks {
-            return Ok(());
-        }
-        let keys = self.keys()?;
+        // A file that names the variable a key comes from (`# hmac_secret is loaded via
+        // AUTHELIA_IDENTITY_PROVIDERS_OIDC_HMAC_SECRET_FILE`) gets it from there: written here
+        // too, Authelia would refuse to start (internal/configuration/sources.go:303-311).
+        let hmac = hmac && !self.named_source("hmac_secret", HMAC_ENV);
+        let jwks = jwks && !self.named_source("the signing key (jwks)", ISSUER_KEY_ENV);
         let mut m = Map::new();
-        if hmac {
-            m.extend(authelia::hmac_value(&keys));
-            self.intended.hmac_secret = Some(keys.hmac_secret.clone());
+        if hmac || jwks {
+            let keys = self.keys()?;
+            if hmac {
+                m.extend(authelia::hmac_value(&keys));
+                self.intended.hmac_secret = Some(keys.hmac_secret.clone());
+            }
+            if jwks {
+                let j = authelia::jwks_value(&keys);
+                self.intended.jwks = j.get("jwks").cloned();
+                m.extend(j);
+            }
         }
-        if jwks {
-            let j = authelia::jwks_value(&keys);
-            self.intended.jwks = j.get("jwks").cloned();
-            m.extend(j);
+        if plain {
+            m.insert(PKCE_PLAIN_KEY.into(), Value::Bool(true));
+            self.intended.additions.push(Addition {
+                section: Vec::new(),
+                name: PKCE_PLAIN_KEY.into(),
+                value: Value::Bool(true),
+            });
         }
-        yaml::write_map(lines, &m, col, self.style, None);
+        if !m.is_empty() {
+            yaml::write_map(lines, &m, col, self.style, None);
+        }
         Ok(())
+    }
+
+    /// Whether the text names `env` (the variable, or its `_FILE` form, a key is read from);
+    /// if so, a warning says that `what` was therefore not added.
+    fn named_source(&mut self, what: &str, env: &str) -> bool {
+        if !self.t.text.contains(env) {
+            return false;
+        }
+        self.warnings.push(format!(
+            "the file names {env}, so Authelia gets {what} from there; nothing was added for it"
+        ));
+        true
+    }
+
+    /// Whether the client written uses the `plain` PKCE challenge, which Authelia's provider
+    /// rejects at sign-in unless `enable_pkce_plain_challenge` is true (oauth2-provider
+    /// handler/pkce/handler.go:89-96, internal/oidc/config.go:42; the validator accepts the
+    /// client either way, identity_providers.go:697-702).
+    fn uses_plain_pkce(&self) -> bool {
+        self.plan
+            .client
+            .pkce_challenge_method
+            .as_deref()
+            .is_some_and(|m| m.eq_ignore_ascii_case("plain"))
+    }
+
+    /// Whether `enable_pkce_plain_challenge: true` must be added to the existing `oidc` block
+    /// (the client uses plain PKCE and the block does not set it, inline or through `<<`); a
+    /// block that sets it false is refused, since sign-in with this client would fail.
+    fn plain_pkce_needed(&self, oidc: &Node, merged: &[String]) -> Result<bool, Refusal> {
+        if !self.uses_plain_pkce() {
+            return Ok(false);
+        }
+        match oidc.get(PKCE_PLAIN_KEY) {
+            Some((_, v)) => {
+                let off = !self.t.made_by_template(v)
+                    && matches!(&v.kind, Kind::Scalar(s, _) if s.trim().eq_ignore_ascii_case("false"));
+                if off {
+                    return shape(
+                        format!(
+                            "identity_providers.oidc.{PKCE_PLAIN_KEY} is false, so Authelia would refuse this client's plain PKCE challenge at sign-in; set it to true or use pkce=S256"
+                        ),
+                        Some(v.start.line),
+                    );
+                }
+                Ok(false)
+            }
+            None => Ok(!merged.iter().any(|k| k == PKCE_PLAIN_KEY)),
+        }
     }
 
     fn in_oidc(
@@ -607,17 +733,47 @@ impl<'a> Ctx<'_, 'a, '_> {
             }
         }
 
+        // The provider's keys only on a first-time setup: a block that holds none of them and
+        // no clients (inline or through `<<`). Any other block belongs to a provider that gets
+        // what it lacks here from elsewhere: a secret file (AUTHELIA_..._FILE, which Authelia
+        // refuses beside an inline value: internal/configuration/sources.go:303-311), the
+        // environment, a template or another configuration file. `issuer_private_key` or
+        // `issuer_certificate_chain` alone is a key too (identity_providers.go:317-322).
+        let merged = self.merged_keys(oidc);
+        let merged_names: &[String] = merged.as_ref().map(|(_, m)| m.as_slice()).unwrap_or(&[]);
+        let holds = |k: &str| oidc.get(k).is_some() || merged_names.iter().any(|m| m == k);
+        let has_hmac = holds("hmac_secret");
+        let has_key = ["jwks", "issuer_private_key", "issuer_certificate_chain"]
+            .into_iter()
+            .any(holds);
+        let first_time = !has_hmac && !has_key && !holds("clients");
+        if !first_time {
+            if !has_hmac {
+                self.warnings.push(
+                    "identity_providers.oidc has no hmac_secret here: Authelia must get it from AUTHELIA_IDENTITY_PROVIDERS_OIDC_HMAC_SECRET_FILE, another configuration file or a secret template; nothing was added".to_string(),
+                );
+            }
+            if !has_key {
+                self.warnings.push(
+                    "identity_providers.oidc has no signing key here (jwks, or the older issuer_private_key): Authelia must get it from another configuration file, a secret template or AUTHELIA_IDENTITY_PROVIDERS_OIDC_ISSUER_PRIVATE_KEY_FILE; nothing was added".to_string(),
+                );
+            }
+        }
+        let plain = self.plain_pkce_needed(oidc, merged_names)?;
+
         // A key brought in through a YAML merge key (`<<`) would be shadowed by one written
         // here: existing clients, the HMAC secret or the signing key would be lost.
-        if let Some((line, merged)) = self.merged_keys(oidc) {
+        if let Some((line, merged)) = &merged {
+            let (line, merged) = (*line, merged);
             let mut adds: Vec<&str> = Vec::new();
             if matches!(clients, Slot::Missing) {
                 adds.push("clients");
             }
-            for k in ["hmac_secret", "jwks"] {
-                if oidc.get(k).is_none() {
-                    adds.push(k);
-                }
+            if first_time {
+                adds.extend(["hmac_secret", "jwks"]);
+            }
+            if plain {
+                adds.push(PKCE_PLAIN_KEY);
             }
             let tree = additions_tree(self.plan);
             adds.extend(
@@ -636,12 +792,11 @@ impl<'a> Ctx<'_, 'a, '_> {
             }
         }
 
-        // First-time setup: the provider's keys, right after the `oidc:` line.
-        let need_hmac = oidc.get("hmac_secret").is_none();
-        let need_jwks = oidc.get("jwks").is_none() && oidc.get("issuer_private_key").is_none();
-        if need_hmac || need_jwks {
+        // The provider-level lines (the keys of a first-time setup, the plain PKCE switch),
+        // right after the `oidc:` line.
+        if first_time || plain {
             let mut lines = vec![];
-            self.provider_lines(col, &mut lines, need_hmac, need_jwks)?;
+            self.provider_lines(col, &mut lines, first_time, first_time, plain)?;
             let after = self.last_line_of_key_line(oidc_key);
             self.insert_after_line(after, &lines);
         }

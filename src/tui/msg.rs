@@ -106,8 +106,10 @@ pub struct Merged {
     pub diff: String,
     /// Warnings (deprecated keys, ...).
     pub warnings: Vec<String>,
-    /// Whether the provider section was created too.
+    /// Whether this was a first-time setup (both of the provider's keys added).
     pub first_time_setup: bool,
+    /// The provider keys the merge added (`hmac_secret`, `jwks`): what Review says was added.
+    pub provider_keys_added: Vec<String>,
     /// What [`crate::config::write`] takes.
     pub output: Option<Box<MergeOutput>>,
 }
@@ -118,6 +120,7 @@ impl From<MergeOutput> for Merged {
             diff: o.diff.clone(),
             warnings: o.warnings.clone(),
             first_time_setup: o.first_time_setup,
+            provider_keys_added: o.provider_keys_added.clone(),
             output: Some(Box::new(o)),
         }
     }

@@ -126,6 +126,7 @@ pub fn merge_output() -> Merged {
     Merged {
         diff: diff.to_string(),
         first_time_setup: false,
+        provider_keys_added: Vec::new(),
         warnings: vec![
             "clients uses the deprecated key 'id' in client 2; Authelia reads it as client_id"
                 .into(),

@@ -139,9 +139,11 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
         }
         Review::Ready(out) => {
             let mut head: Vec<Line> = Vec::new();
-            if out.first_time_setup && out.warnings.is_empty() {
+            if out.warnings.is_empty()
+                && let Some(what) = crate::config::provider_keys_text(&out.provider_keys_added)
+            {
                 head.push(Line::styled(
-                    " First client: the OpenID Connect provider section (hmac_secret, jwks) is created too.",
+                    format!(" First client: the OpenID Connect provider is set up too ({what})."),
                     t.warn(),
                 ));
             }
