@@ -23,6 +23,7 @@ mod secrets;
 mod seeds;
 mod session_templates;
 mod small_fixes;
+mod splice_truth;
 mod tui_e2e;
 mod tui_redraw;
 mod tui_snapshots;
