@@ -79,11 +79,17 @@ fn clients_from_a_merge_key_are_not_shadowed() {
 
 #[test]
 fn provider_keys_from_a_merge_key_are_not_shadowed() {
-    // `<<: *base` brings hmac_secret and jwks: adding them under oidc would replace them.
-    refused(
-        "merge_key_alias.yml",
-        "identity_providers.oidc takes `hmac_secret` from a YAML merge key (<<) at line 7",
-    );
+    // `<<: *base` brings hmac_secret and jwks, and the block holds clients: not a first-time
+    // setup, so neither key is added and nothing shadows what came through the merge key.
+    let (old, doc) = fixture("merge_key_alias.yml");
+    let out = support::merge(&doc, &memos(), OnDuplicate::Refuse).unwrap();
+    check_added(&old, &out, &memos()).unwrap();
+    assert!(out.provider_keys_added.is_empty());
+    let mut v: serde_yaml::Value = serde_yaml::from_slice(&out.bytes).unwrap();
+    v.apply_merge().unwrap();
+    let oidc = &v["identity_providers"]["oidc"];
+    assert_eq!(oidc["hmac_secret"], serde_yaml::Value::from("from-base"));
+    assert_eq!(oidc["jwks"][0]["key"], serde_yaml::Value::from("k"));
 }
 
 #[test]
