@@ -6,8 +6,9 @@
 //! * [`digest`] hashes a secret into Authelia's PBKDF2 format,
 //!   `$pbkdf2-sha512$310000$<salt>$<key>`: 16 random salt bytes and a 64-byte key, both in the
 //!   "adapted" base64 alphabet (`.` where standard base64 has `+`, no padding).
-//! * [`verify`] checks a password against any PBKDF2 digest Authelia accepts (SHA-1 to SHA-512),
-//!   comparing in constant time.
+//! * [`verify`] checks a password against any PBKDF2 digest Authelia accepts (SHA-1 to SHA-512)
+//!   or an Argon2 digest (`$argon2id$`, `$argon2i$`, `$argon2d$`), comparing in constant time;
+//!   costs over this tool's caps are refused instead of run.
 //!
 //! The digest takes a noticeable fraction of a second by design; [`digest_in_background`] runs it
 //! on a worker thread so an interactive caller stays responsive.
@@ -28,6 +29,18 @@ pub const DEFAULT_ITERATIONS: u32 = 310_000;
 /// algorithm/pbkdf2/const.go:45, `IterationsMax = math.MaxInt32`), hours of work, so a
 /// digest over this cap is refused rather than run.
 pub const MAX_VERIFY_ITERATIONS: u32 = 10_000_000;
+/// The most Argon2 memory [`verify`] uses, in KiB: 1 GiB, 16 times Authelia's default of
+/// 65536. go-crypt accepts up to 2^32-1 KiB (go-crypt/crypt v0.14.15
+/// algorithm/argon2/const.go:67), which no homelab host has.
+pub const MAX_ARGON2_MEMORY_KIB: u32 = 1 << 20;
+/// The most Argon2 passes [`verify`] runs (Authelia's default is 3; go-crypt accepts 2^31-1,
+/// algorithm/argon2/const.go:42).
+pub const MAX_ARGON2_PASSES: u32 = 64;
+/// The most Argon2 work [`verify`] does, as memory (KiB) times passes: 4 GiB-passes, about 20
+/// times Authelia's default (64 MiB, 3 passes), seconds on a small machine.
+pub const MAX_ARGON2_WORK: u64 = 1 << 22;
+/// The most Argon2 lanes [`verify`] accepts: Go's argon2 takes the lane count as a `uint8`.
+pub const MAX_ARGON2_LANES: u32 = 255;
 /// Salt length in bytes (Authelia's default).
 pub const SALT_LEN: usize = 16;
 /// A well-formed digest (Authelia's documentation digest of `insecure_secret`) that stands in
@@ -285,6 +298,171 @@ impl fmt::Display for Pbkdf2Digest {
     }
 }
 
+/// The Argon2 variants Authelia's crypt library reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Argon2Variant {
+    /// `$argon2id$`, Authelia's default.
+    Id,
+    /// `$argon2i$`.
+    I,
+    /// `$argon2d$`.
+    D,
+}
+
+/// A parsed Argon2 digest, `$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<key>`.
+///
+/// Parsed as go-crypt v0.14.15 does (algorithm/argon2/decoder.go:88-177): six `$` parts; the
+/// version part and the parameter part are read together as `key=value` pairs (`v`, `m`, `t`,
+/// `p`, and `k`, which is ignored), each at most once; the version, when given, is 19; absent
+/// parameters default to t=1, p=4, m=32768; salt and key are standard base64 without padding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Argon2Digest {
+    /// Which variant.
+    pub variant: Argon2Variant,
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes.
+    pub passes: u32,
+    /// Lanes.
+    pub lanes: u32,
+    /// Raw salt bytes.
+    pub salt: Vec<u8>,
+    /// Raw derived key.
+    pub key: Vec<u8>,
+}
+
+impl Argon2Digest {
+    /// Parses an Argon2 digest; a cost over this tool's caps is an error saying so.
+    pub fn parse(text: &str) -> Result<Self> {
+        let bad = |why: &str| Error::Digest(format!("'{}': {why}", shorten(text)));
+        let parts: Vec<&str> = text.split('$').collect();
+        if parts.len() != 6 || !parts[0].is_empty() {
+            return Err(bad(
+                "expected $argon2id$v=19$m=...,t=...,p=...$<salt>$<key>",
+            ));
+        }
+        let variant = match parts[1] {
+            "argon2id" => Argon2Variant::Id,
+            "argon2i" => Argon2Variant::I,
+            "argon2d" => Argon2Variant::D,
+            _ => return Err(bad("not an Argon2 digest")),
+        };
+        let (mut m, mut t, mut p) = (None, None, None);
+        let mut seen = Vec::new();
+        for pair in format!("{},{}", parts[3], parts[2]).split(',') {
+            let (k, v) = pair
+                .split_once('=')
+                .ok_or_else(|| bad("a parameter is not key=value"))?;
+            if seen.contains(&k) {
+                return Err(bad("a parameter is given twice"));
+            }
+            seen.push(k);
+            if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(bad("a parameter is not a number"));
+            }
+            let n: u64 = v.parse().map_err(|_| bad("a parameter is too large"))?;
+            let n32 = u32::try_from(n).map_err(|_| bad("a parameter is too large"))?;
+            match k {
+                "v" if n == 19 => {}
+                "v" => return Err(bad("only Argon2 version 19 is supported")),
+                "k" => {}
+                "m" => m = Some(n32),
+                "t" => t = Some(n32),
+                "p" => p = Some(n32),
+                _ => return Err(bad("unknown parameter")),
+            }
+        }
+        // go-crypt's defaults for absent (or zero) values, decoder.go:165-175.
+        let passes = t.filter(|&x| x > 0).unwrap_or(1);
+        let lanes = p.filter(|&x| x > 0).unwrap_or(4);
+        let memory_kib = m.filter(|&x| x > 0).unwrap_or(32 * 1024);
+        // Go's base64.RawStdEncoding: the standard alphabet, no padding.
+        let raw_std = GeneralPurpose::new(
+            &base64::alphabet::STANDARD,
+            GeneralPurposeConfig::new()
+                .with_encode_padding(false)
+                .with_decode_padding_mode(DecodePaddingMode::RequireNone)
+                .with_decode_allow_trailing_bits(true),
+        );
+        let b64 = |s: &str| raw_std.decode(s).ok();
+        let salt = b64(parts[4]).ok_or_else(|| bad("the salt is not base64"))?;
+        let key = b64(parts[5]).ok_or_else(|| bad("the key is not base64"))?;
+        if salt.len() < argon2::MIN_SALT_LEN {
+            return Err(bad(&format!(
+                "a salt under {} bytes cannot be checked",
+                argon2::MIN_SALT_LEN
+            )));
+        }
+        if key.len() < argon2::Params::MIN_OUTPUT_LEN {
+            return Err(bad(&format!(
+                "a key under {} bytes cannot be checked",
+                argon2::Params::MIN_OUTPUT_LEN
+            )));
+        }
+        if memory_kib < argon2::Params::MIN_M_COST {
+            return Err(bad("memory under 8 KiB"));
+        }
+        let over = |what: String| {
+            Error::Digest(format!(
+                "{what} is over this tool's cap (Authelia's default is m=65536,t=3,p=4); checking it would take too long"
+            ))
+        };
+        if memory_kib > MAX_ARGON2_MEMORY_KIB {
+            return Err(over(format!(
+                "Argon2 memory of {memory_kib} KiB (cap {MAX_ARGON2_MEMORY_KIB})"
+            )));
+        }
+        if passes > MAX_ARGON2_PASSES {
+            return Err(over(format!(
+                "{passes} Argon2 passes (cap {MAX_ARGON2_PASSES})"
+            )));
+        }
+        if u64::from(memory_kib) * u64::from(passes) > MAX_ARGON2_WORK {
+            return Err(over(format!(
+                "Argon2 work of m={memory_kib},t={passes} (cap: memory times passes at most {MAX_ARGON2_WORK})"
+            )));
+        }
+        if lanes > MAX_ARGON2_LANES {
+            return Err(over(format!(
+                "{lanes} Argon2 lanes (cap {MAX_ARGON2_LANES})"
+            )));
+        }
+        // Whatever the library would refuse is refused here, before any password is read.
+        argon2::Params::new(memory_kib, passes, lanes, Some(key.len()))
+            .map_err(|e| bad(&format!("Argon2 parameters: {e}")))?;
+        Ok(Argon2Digest {
+            variant,
+            memory_kib,
+            passes,
+            lanes,
+            salt,
+            key,
+        })
+    }
+
+    /// Whether `password` produces this digest, compared in constant time.
+    pub fn matches(&self, password: &[u8]) -> Result<bool> {
+        let algorithm = match self.variant {
+            Argon2Variant::Id => argon2::Algorithm::Argon2id,
+            Argon2Variant::I => argon2::Algorithm::Argon2i,
+            Argon2Variant::D => argon2::Algorithm::Argon2d,
+        };
+        let fail = |e: argon2::Error| Error::Digest(format!("Argon2: {e}"));
+        let params = argon2::Params::new(
+            self.memory_kib,
+            self.passes,
+            self.lanes,
+            Some(self.key.len()),
+        )
+        .map_err(fail)?;
+        let mut out = vec![0u8; self.key.len()];
+        argon2::Argon2::new(algorithm, argon2::Version::V0x13, params)
+            .hash_password_into(password, &self.salt, &mut out)
+            .map_err(fail)?;
+        Ok(out.ct_eq(&self.key).into())
+    }
+}
+
 fn shorten(s: &str) -> String {
     if s.chars().count() > 40 {
         format!("{}...", s.chars().take(40).collect::<String>())
@@ -322,22 +500,61 @@ pub fn digest_in_background(password: String) -> mpsc::Receiver<Result<String>> 
     rx
 }
 
-/// Checks `password` against a digest: any PBKDF2 variant Authelia accepts, or `$plaintext$`.
-/// Other algorithms (argon2, bcrypt, ...) are reported as an error rather than a mismatch.
-pub fn verify(password: &str, digest: &str) -> Result<bool> {
-    let digest = digest.trim();
-    if let Some(plain) = digest.strip_prefix("$plaintext$") {
-        return Ok(plain.as_bytes().ct_eq(password.as_bytes()).into());
-    }
-    if !digest.starts_with("$pbkdf2") {
+/// A digest [`verify`] can check, parsed (and within the cost caps).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checkable {
+    /// `$plaintext$<secret>`.
+    Plaintext(String),
+    /// A PBKDF2 digest.
+    Pbkdf2(Pbkdf2Digest),
+    /// An Argon2 digest.
+    Argon2(Argon2Digest),
+}
+
+impl Checkable {
+    /// Parses a digest; an error says why it cannot be checked (malformed, an algorithm this
+    /// tool does not verify, or a cost over the caps), which is never a mismatch.
+    pub fn parse(digest: &str) -> Result<Self> {
+        let digest = digest.trim();
+        if let Some(plain) = digest.strip_prefix("$plaintext$") {
+            return Ok(Checkable::Plaintext(plain.to_string()));
+        }
+        if digest.starts_with("$pbkdf2") {
+            return Ok(Checkable::Pbkdf2(Pbkdf2Digest::parse(digest)?));
+        }
+        if digest.starts_with("$argon2") {
+            return Ok(Checkable::Argon2(Argon2Digest::parse(digest)?));
+        }
         let alg = digest.split('$').nth(1).unwrap_or("");
-        return Err(Error::Digest(if alg.is_empty() {
-            format!("'{}' (expected $pbkdf2-sha512$...)", shorten(digest))
-        } else {
-            format!("algorithm '{alg}' is not supported; only PBKDF2 digests can be verified")
-        }));
+        Err(Error::Digest(
+            if !digest.starts_with('$') || alg.is_empty() {
+                format!(
+                    "'{}' (expected $pbkdf2-sha512$... or $argon2id$...)",
+                    shorten(digest)
+                )
+            } else {
+                format!(
+                    "algorithm '{alg}' is not supported; PBKDF2 and Argon2 digests can be verified"
+                )
+            },
+        ))
     }
-    Ok(Pbkdf2Digest::parse(digest)?.matches(password.as_bytes()))
+
+    /// Whether `password` matches, compared in constant time.
+    pub fn matches(&self, password: &str) -> Result<bool> {
+        match self {
+            Checkable::Plaintext(p) => Ok(p.as_bytes().ct_eq(password.as_bytes()).into()),
+            Checkable::Pbkdf2(d) => Ok(d.matches(password.as_bytes())),
+            Checkable::Argon2(d) => d.matches(password.as_bytes()),
+        }
+    }
+}
+
+/// Checks `password` against a digest: any PBKDF2 or Argon2 variant Authelia accepts, or
+/// `$plaintext$`. Other algorithms (bcrypt, scrypt, ...), malformed digests and costs over the
+/// caps are reported as an error rather than a mismatch.
+pub fn verify(password: &str, digest: &str) -> Result<bool> {
+    Checkable::parse(digest)?.matches(password)
 }
 
 /// Whether a `client_secret` value is a digest (as opposed to a deprecated plaintext secret),
@@ -386,5 +603,100 @@ mod tests {
     fn display_round_trips() {
         let d = "$pbkdf2-sha256$310000$C./EitMdCemqoluAK4Kapw$TTb4uTnL09mJsfbVnypCzJjGvICiiqO56i8VlU5zx6Q";
         assert_eq!(Pbkdf2Digest::parse(d).unwrap().to_string(), d);
+    }
+
+    /// Authelia's own test digest of `password` (internal/authentication/
+    /// file_user_provider_test.go:939, checked with `password` at :193).
+    const AUTHELIA_ARGON2ID: &str = "$argon2id$v=19$m=65536,t=3,p=2$BpLnfgDsc2WD8F2q$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM";
+    /// Authelia's template users database: `authelia` (internal/authentication/
+    /// users_database.template.yml:13, "Password is 'authelia'").
+    const AUTHELIA_TEMPLATE: &str = "$argon2id$v=19$m=32768,t=1,p=8$eUhVT1dQa082YVk2VUhDMQ$E8QI4jHbUBt3EdsU1NFDu4Bq5jObKNx7nBKSn1EYQxk";
+    /// The reference implementation's example (P-H-C/phc-winner-argon2 README, "Command-line
+    /// utility": `echo -n "password" | ./argon2 somesalt -t 2 -m 16 -p 4 -l 24`).
+    const REFERENCE_ARGON2I: &str =
+        "$argon2i$v=19$m=65536,t=2,p=4$c29tZXNhbHQ$RdescudvJCsgt3ub+b+dWRWJTmaaJObG";
+
+    #[test]
+    fn argon2_golden_digests_verify() {
+        assert!(verify("password", AUTHELIA_ARGON2ID).unwrap());
+        assert!(!verify("wrong_password", AUTHELIA_ARGON2ID).unwrap());
+        assert!(verify("authelia", AUTHELIA_TEMPLATE).unwrap());
+        assert!(!verify("Authelia", AUTHELIA_TEMPLATE).unwrap());
+        assert!(verify("password", REFERENCE_ARGON2I).unwrap());
+        assert!(!verify("passwore", REFERENCE_ARGON2I).unwrap());
+        // The variant is part of the hash: the argon2i digest read as argon2id or argon2d fails.
+        for other in ["$argon2id$", "$argon2d$"] {
+            let d = REFERENCE_ARGON2I.replacen("$argon2i$", other, 1);
+            assert!(!verify("password", &d).unwrap(), "{d}");
+        }
+    }
+
+    #[test]
+    fn argon2_parameters_are_read_as_go_crypt_reads_them() {
+        // Any order (decoder.go:117 reads the two parts as one list of key=value pairs).
+        let reordered = AUTHELIA_TEMPLATE.replacen("m=32768,t=1,p=8", "p=8,t=1,m=32768", 1);
+        assert!(verify("authelia", &reordered).unwrap());
+        // Absent t and m take go-crypt's defaults, 1 and 32768 (decoder.go:165-175).
+        let defaults = AUTHELIA_TEMPLATE.replacen("m=32768,t=1,p=8", "p=8", 1);
+        assert!(verify("authelia", &defaults).unwrap());
+        // A key length option (`k`) is ignored (decoder.go:140-141).
+        let with_k = AUTHELIA_TEMPLATE.replacen("p=8", "p=8,k=32", 1);
+        assert!(verify("authelia", &with_k).unwrap());
+        let d = Argon2Digest::parse(AUTHELIA_ARGON2ID).unwrap();
+        assert_eq!(
+            (d.variant, d.memory_kib, d.passes, d.lanes, d.key.len()),
+            (Argon2Variant::Id, 65536, 3, 2, 32)
+        );
+    }
+
+    #[test]
+    fn malformed_argon2_digests_are_errors_not_mismatches() {
+        for bad in [
+            // Authelia's own malformed cases (file_user_provider_test.go:1130, 1145, 1156).
+            "$argon2id$v=19$m65536,t3,p2$BpLnfgDsc2WD8F2q$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+            "$argon2id$v=19$m=65536,t=3,p=2$BpLnfgDsc2WD8F2q$^^vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+            "$argon2id$v=19$m=65536,t=3,p=2$^^LnfgDsc2WD8F2q$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+            // Version 16, an unknown option, a repeated one, a missing part, too short a salt.
+            "$argon2id$v=16$m=65536,t=3,p=2$BpLnfgDsc2WD8F2q$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+            "$argon2id$v=19$m=65536,t=3,p=2,x=1$BpLnfgDsc2WD8F2q$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+            "$argon2id$v=19$m=65536,t=3,t=2$BpLnfgDsc2WD8F2q$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+            "$argon2id$m=65536,t=3,p=2$BpLnfgDsc2WD8F2q$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+            "$argon2id$v=19$m=65536,t=3,p=2$YWJj$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+            "$argon2x$v=19$m=65536,t=3,p=2$BpLnfgDsc2WD8F2q$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+            "$argon2id$v=19$m=99999999999,t=3,p=2$BpLnfgDsc2WD8F2q$o/vzA4myCqZZ36bUGsDY//8mKUYNZZaR0t4MFFSs+iM",
+        ] {
+            assert!(
+                matches!(verify("password", bad), Err(Error::Digest(_))),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn argon2_costs_over_the_caps_are_refused_before_any_work() {
+        let with = |params: &str| AUTHELIA_ARGON2ID.replacen("m=65536,t=3,p=2", params, 1);
+        for (params, word) in [
+            ("m=4194304,t=1,p=2", "memory"),
+            ("m=65536,t=1000,p=2", "passes"),
+            ("m=1048576,t=8,p=2", "work"),
+            ("m=65536,t=3,p=4096", "lanes"),
+        ] {
+            let e = Checkable::parse(&with(params)).unwrap_err().to_string();
+            assert!(e.contains("cap") && e.contains(word), "{params}: {e}");
+            assert!(!e.contains('\n'), "{e}");
+        }
+        // At the caps it parses (and is not run here).
+        assert!(Checkable::parse(&with("m=1048576,t=4,p=255")).is_ok());
+    }
+
+    #[test]
+    fn unsupported_algorithms_name_what_is_supported() {
+        let e = verify(
+            "x",
+            "$2b$12$WApznUPhDubN0oeveSXHp.Uka5bMCMzlTijNPCdUhEVqZBGBMkNKm",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("'2b'") && e.contains("Argon2"), "{e}");
     }
 }

@@ -84,17 +84,16 @@ pub fn hash() -> Result<u8> {
 /// `verify`: exit 0 on a match, 1 on a mismatch, 2 for a digest it cannot check (malformed,
 /// unsupported, or over the iteration cap), which is not a mismatch.
 pub fn verify(digest: &str) -> Result<u8> {
-    // Check the digest's form before waiting on stdin.
-    if !digest.trim().starts_with("$plaintext$")
-        && let Err(e) = secret::Pbkdf2Digest::parse(digest.trim())
-    {
-        // verify() words unsupported algorithms better than the parser.
-        let e = secret::verify("", digest).err().unwrap_or(e);
-        eprintln!("oidc-wizard: {e}");
-        return Ok(exit::USAGE);
-    }
+    // Check the digest's form (and its cost) before waiting on stdin.
+    let checkable = match secret::Checkable::parse(digest) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("oidc-wizard: {e}");
+            return Ok(exit::USAGE);
+        }
+    };
     let p = read_password()?;
-    if secret::verify(&p, digest)? {
+    if checkable.matches(&p)? {
         println!("match");
         Ok(exit::OK)
     } else {

@@ -1,5 +1,7 @@
 //! The safe write under faults: a file-size limit, a full disk, an interrupted write found by
-//! the next load; new files never placed over an existing one; secrets on disk reported.
+//! the next load, the real binary killed (SIGKILL) at random points of a large write or sent
+//! SIGTERM in the middle of one; new files never placed over an existing one; secrets on disk
+//! reported.
 
 use crate::support::*;
 use oidc_wizard::config::{self, OnDuplicate, write};
@@ -287,4 +289,266 @@ fn secrets_in_a_readable_file_are_reported_and_chmod_makes_it_private() {
     .unwrap();
     assert_eq!(mode(&plain), 0o600);
     assert_eq!(mode(&w.backup_path), 0o644);
+}
+
+// ---- the real binary, killed or signalled while it writes a large file -------------------------
+
+/// A configuration of about 2 MB: [`CONFIG`] (the client goes near the top), then a long tail
+/// of comment lines that the in-place write must move.
+fn large_config() -> String {
+    let mut s = String::from(CONFIG);
+    for i in 0..40_000 {
+        s.push_str(&format!(
+            "# padding line {i:07} of a large configuration file\n"
+        ));
+    }
+    s
+}
+
+/// `add dashy ... --config <path> --yes`, spawned. Dashy is a public client with a claims
+/// policy: two insertions, and no PBKDF2 digest to wait for before the write.
+fn spawn_add(path: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_oidc-wizard"))
+        .args(["add", "dashy", "--domain", "example.com", "--config"])
+        .arg(path)
+        .arg("--yes")
+        .env_remove("X_AUTHELIA_CONFIG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// Whether `new` is a whole merge of dashy into `old`: only inserted lines (so nothing cut off
+/// at the end), the last client a complete dashy client and its claims policy in place.
+fn whole_merge(old: &str, new: &[u8]) -> Result<(), String> {
+    let new = std::str::from_utf8(new).map_err(|e| e.to_string())?;
+    invariant(old, new)?;
+    let clients = clients_of(new);
+    let last = clients.last().ok_or("no clients")?;
+    if clients.len() != 2
+        || last.get("client_id").and_then(|v| v.as_str()) != Some("dashy")
+        || last.get("redirect_uris").is_none()
+        || last
+            .get("token_endpoint_auth_method")
+            .and_then(|v| v.as_str())
+            != Some("none")
+    {
+        return Err(format!("not a whole dashy client: {last:?}"));
+    }
+    if !new.contains("\n    claims_policies:\n      dashy:\n") {
+        return Err("the claims policy is missing".into());
+    }
+    if !new.ends_with("# padding line 0039999 of a large configuration file\n") {
+        return Err("the end of the file is not the old end".into());
+    }
+    Ok(())
+}
+
+/// A small xorshift generator seeded from the clock (the seed is printed, to replay a run).
+struct Rng(u64);
+
+impl Rng {
+    fn from_clock() -> Rng {
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+            | 1;
+        println!("seed {seed}");
+        Rng(seed)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+/// Whether `dir` holds a backup of `configuration.yml`.
+fn has_backup(dir: &Path) -> bool {
+    std::fs::read_dir(dir).unwrap().any(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("configuration.yml.bak.")
+    })
+}
+
+/// Removes everything in `dir` but `keep`.
+fn clear_dir_but(dir: &Path, keep: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p != keep {
+            std::fs::remove_file(&p).unwrap();
+        }
+    }
+}
+
+#[test]
+fn sigkill_at_random_points_of_a_large_write_leaves_old_or_new_or_a_restorable_file() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("configuration.yml");
+    let old = large_config();
+    assert!(old.len() > 2_000_000);
+    let jp = write::journal_path(&path);
+
+    // One whole run first: how long it takes, and that it writes a whole merge.
+    std::fs::write(&path, &old).unwrap();
+    let started = Instant::now();
+    let out = spawn_add(&path).wait_with_output().unwrap();
+    let full = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    whole_merge(&old, &std::fs::read(&path).unwrap()).unwrap();
+
+    let mut rng = Rng::from_clock();
+    let (mut kept_old, mut got_new, mut restored, mut in_write) = (0, 0, 0, 0);
+    for i in 0..30 {
+        clear_dir_but(dir.path(), &path);
+        std::fs::write(&path, &old).unwrap();
+        // An old mtime, so the first byte written shows.
+        let past = std::time::UNIX_EPOCH + Duration::from_secs(946_684_800);
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(past)
+            .unwrap();
+        let mut child = spawn_add(&path);
+        let t = Instant::now();
+        let wait = |done: &dyn Fn() -> bool| {
+            while !done() && t.elapsed() < full * 4 {
+                std::thread::sleep(Duration::from_micros(50));
+            }
+        };
+        match i % 3 {
+            // Anywhere in the run.
+            0 => std::thread::sleep(Duration::from_micros(rng.below(full.as_micros() as u64))),
+            // Around the write: once the backup (the step before the journal) is there, up to
+            // 15 ms later.
+            1 => {
+                wait(&|| has_backup(dir.path()));
+                std::thread::sleep(Duration::from_micros(rng.below(15_000)));
+            }
+            // Inside the write: once the file's mtime moves, at most 1 ms later.
+            _ => {
+                wait(&|| std::fs::metadata(&path).unwrap().modified().unwrap() != past);
+                std::thread::sleep(Duration::from_micros(rng.below(1_000)));
+            }
+        }
+        let _ = child.kill(); // SIGKILL
+        let status = child.wait().unwrap();
+        if jp.exists() {
+            in_write += 1;
+        }
+        let now = std::fs::read(&path).unwrap();
+        let what = format!("run {i} (status {status:?})");
+        match config::load(&path) {
+            Ok(_) => {
+                assert!(
+                    !jp.exists(),
+                    "{what}: a stale journal is removed by the load"
+                );
+                if now == old.as_bytes() {
+                    kept_old += 1;
+                } else {
+                    whole_merge(&old, &now).unwrap_or_else(|e| panic!("{what}: {e}"));
+                    got_new += 1;
+                }
+            }
+            Err(e) => {
+                let e = e.to_string();
+                assert!(
+                    e.contains("the last write of it was interrupted"),
+                    "{what}: the next run must report the interrupted write: {e}"
+                );
+                assert!(
+                    write::restore_interrupted(&path).unwrap().is_some(),
+                    "{what}"
+                );
+                assert_eq!(std::fs::read(&path).unwrap(), old.as_bytes(), "{what}");
+                assert!(!jp.exists(), "{what}");
+                restored += 1;
+            }
+        }
+        assert!(config::load(&path).is_ok(), "{what}");
+    }
+    println!(
+        "30 kills: {kept_old} old, {got_new} new, {restored} restored; {in_write} left a journal; a whole run takes {full:?}"
+    );
+    assert_eq!(kept_old + got_new + restored, 30);
+    assert!(
+        in_write > 0,
+        "no kill landed inside the write (between journal and its removal), so the test proved little"
+    );
+}
+
+#[test]
+fn sigterm_during_the_write_waits_until_the_file_is_whole() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("configuration.yml");
+    let old = large_config();
+    let jp = write::journal_path(&path);
+    let signal = |child: &std::process::Child, sig: libc::c_int| {
+        // SAFETY: kill(2) on our own child's pid.
+        assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, sig) }, 0);
+    };
+    let mut caught = 0;
+    for attempt in 0..20 {
+        clear_dir_but(dir.path(), &path);
+        std::fs::write(&path, &old).unwrap();
+        let child = spawn_add(&path);
+        let t = Instant::now();
+        while !jp.exists() && t.elapsed() < Duration::from_secs(10) {
+            std::thread::sleep(Duration::from_micros(50));
+        }
+        // Freeze it; if the journal is still there, the file is being written right now.
+        signal(&child, libc::SIGSTOP);
+        let mid_write = jp.exists();
+        if mid_write {
+            signal(&child, libc::SIGTERM);
+            assert!(
+                jp.exists(),
+                "attempt {attempt}: the journal went while stopped"
+            );
+        }
+        signal(&child, libc::SIGCONT);
+        let out = child.wait_with_output().unwrap();
+        let now = std::fs::read(&path).unwrap();
+        if !mid_write {
+            // Missed the window (the write was already over): the run finished normally.
+            assert!(out.status.success(), "attempt {attempt}: {:?}", out.status);
+            whole_merge(&old, &now).unwrap();
+            continue;
+        }
+        caught += 1;
+        // The held SIGTERM ends the process only once the write is done: killed by SIGTERM,
+        // with the whole new content in place and no journal left.
+        assert_eq!(
+            out.status.signal(),
+            Some(libc::SIGTERM),
+            "attempt {attempt}: {:?}, stderr {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        whole_merge(&old, &now).unwrap_or_else(|e| panic!("attempt {attempt}: {e}"));
+        assert!(!jp.exists(), "attempt {attempt}: the journal is left");
+        assert!(config::load(&path).is_ok());
+        if caught == 3 {
+            break;
+        }
+    }
+    assert!(
+        caught > 0,
+        "SIGTERM never landed inside the write in 20 attempts"
+    );
 }
