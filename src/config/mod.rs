@@ -23,6 +23,7 @@
 //! ends inside a block scalar that would keep that newline: then the new block goes before
 //! the last top-level key, or the merge is refused).
 
+pub mod attributes;
 pub mod check;
 mod command;
 pub mod gate;
