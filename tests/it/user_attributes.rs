@@ -427,3 +427,35 @@ fn every_catalog_setup_passes_the_attribute_rule_where_it_merges() {
         }
     }
 }
+
+#[test]
+fn check_reports_an_attribute_nobody_defines() {
+    let text = "identity_providers:\n  oidc:\n    hmac_secret: 'x'\n    jwks:\n      - key: 'k'\n    claims_policies:\n      nc:\n        custom_claims:\n          is_nextcloud_admin:\n            attribute: is_nextcloud_admin\n          mail2: {attribute: email}\n    clients:\n      - client_id: other\n        public: true\n        redirect_uris: ['https://a.example.com/cb']\n";
+    let report = config::check::check(&doc("c.yml", text)).unwrap();
+    let hits: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.message.contains("is_nextcloud_admin"))
+        .collect();
+    assert_eq!(hits.len(), 1, "{:?}", report.findings);
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.message.contains("'email'")),
+        "{:?}",
+        report.findings
+    );
+    let defined = format!(
+        "definitions:\n  user_attributes:\n    is_nextcloud_admin:\n      expression: 'true'\n{text}"
+    );
+    let report = config::check::check(&doc("c.yml", &defined)).unwrap();
+    assert!(
+        !report
+            .findings
+            .iter()
+            .any(|f| f.message.contains("is_nextcloud_admin")),
+        "{:?}",
+        report.findings
+    );
+}
