@@ -277,14 +277,27 @@ impl Sources {
             return Ok(());
         }
         let target = &self.target().path;
+        // Full paths from the top level.
         let mut touched: Vec<Vec<String>> = out
             .additions_added
             .iter()
-            .map(|a| a.split('.').map(str::to_string).collect())
+            .map(|a| {
+                let top = out.top_level_added.contains(a);
+                let base = if top { &[][..] } else { &OIDC[..] };
+                base.iter()
+                    .map(|s| s.to_string())
+                    .chain(a.split('.').map(str::to_string))
+                    .collect()
+            })
             .collect();
         if out.first_time_setup {
             for k in ["hmac_secret", "jwks", "issuer_private_key"] {
-                touched.push(vec![k.to_string()]);
+                touched.push(
+                    OIDC.iter()
+                        .map(|s| s.to_string())
+                        .chain([k.into()])
+                        .collect(),
+                );
             }
         }
         for (i, t) in self.trees.iter().enumerate() {
@@ -292,19 +305,21 @@ impl Sources {
                 continue;
             }
             for p in &touched {
-                let full: Vec<&str> = OIDC
-                    .iter()
-                    .copied()
-                    .chain(p.iter().map(String::as_str))
-                    .collect();
+                let full: Vec<&str> = p.iter().map(String::as_str).collect();
                 let defined = at(t, &full).is_some();
+                // Below identity_providers.oidc for its entries, below the top for the others.
+                let from = if full.starts_with(&OIDC) { 3 } else { 1 };
                 let replaced = i > self.target
-                    && (3..full.len()).any(|d| at(t, &full[..d]).is_some_and(|v| !v.is_mapping()));
+                    && (from..full.len())
+                        .any(|d| at(t, &full[..d]).is_some_and(|v| !v.is_mapping()));
                 if defined || replaced {
-                    let what = if out.first_time_setup && p.len() == 1 {
+                    let what = if out.first_time_setup
+                        && p.len() == OIDC.len() + 1
+                        && p[..OIDC.len()] == OIDC
+                    {
                         "the provider's keys (hmac_secret, jwks)".to_string()
                     } else {
-                        format!("identity_providers.oidc.{}", p.join("."))
+                        p.join(".")
                     };
                     return Err(Error::file(
                         &self.files[i].path,

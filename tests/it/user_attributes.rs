@@ -459,3 +459,86 @@ fn check_reports_an_attribute_nobody_defines() {
         report.findings
     );
 }
+
+#[test]
+fn the_report_says_where_each_addition_went() {
+    let dir = std::env::temp_dir().join(format!("oidc-wizard-attrs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |json: bool| {
+        let path = dir.join(format!("configuration-{json}.yml"));
+        std::fs::write(&path, "server:\n  address: 'tcp://:9091'\n").unwrap();
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_oidc-wizard"));
+        c.args(["add", "sftpgo", "--domain", "example.com", "--config"])
+            .arg(&path)
+            .arg("--yes");
+        if json {
+            c.arg("--json");
+        }
+        let o = c.output().unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let text = run(false);
+    assert!(
+        text.contains(
+            "also added under identity_providers.oidc: claims_policies.sftpgo, scopes.sftpgo\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("also added at the top level: definitions.user_attributes.sftpgo_role\n"),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&run(true)).unwrap();
+    assert_eq!(
+        v["top_level_added"],
+        serde_json::json!(["definitions.user_attributes.sftpgo_role"])
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_definition_another_file_holds_is_not_written_twice() {
+    // Split configuration: definitions.user_attributes.sftpgo_role in a.yml, the clients in
+    // b.yml. Writing a second one into b.yml would override a.yml's (koanf merges maps), so
+    // the merge refuses and names the file and the path; nothing is written.
+    let d = tempfile::tempdir().unwrap();
+    let (_, attr, expr) = APPS[2];
+    let defs = format!(
+        "definitions:\n  user_attributes:\n    {attr}:\n      expression: '{}'\n",
+        expr.replace('\'', "''")
+    );
+    let oidc = "identity_providers:\n  oidc:\n    hmac_secret: x\n    jwks:\n      - key: k\n    clients:\n      - client_id: one\n        public: true\n        redirect_uris: ['https://one.example.com/cb']\n";
+    let a = d.path().join("a.yml");
+    let b = d.path().join("b.yml");
+    std::fs::write(&a, &defs).unwrap();
+    std::fs::write(&b, oidc).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_oidc-wizard"))
+        .args([
+            "add",
+            "sftpgo",
+            "--domain",
+            "example.com",
+            "--yes",
+            "--config",
+        ])
+        .arg(&a)
+        .arg("--config")
+        .arg(&b)
+        .env_remove("X_AUTHELIA_CONFIG")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{e}");
+    assert!(
+        e.contains("a.yml") && e.contains(&format!("defines definitions.user_attributes.{attr},")),
+        "{e}"
+    );
+    assert_eq!(std::fs::read_to_string(&b).unwrap(), oidc);
+}
