@@ -745,6 +745,37 @@ mod tests {
     }
 
     #[test]
+    fn a_top_level_addition_is_expected_at_the_root() {
+        let mut a = add(
+            &["definitions", "user_attributes"],
+            "r",
+            json!({"expression": "x"}),
+        );
+        a.top_level = true;
+        let change = Intended {
+            hmac_secret: None,
+            jwks: None,
+            additions: vec![a],
+            client: ClientChange::Append(json!({"client_id": "new"})),
+        };
+        let defs = "definitions:\n  user_attributes:\n    r:\n      expression: 'x'\n";
+        let new = format!("{defs}{OLD}      - client_id: 'new'\n");
+        assert_eq!(run(OLD, &new, &change), Ok(()));
+        assert_eq!(check_whole(OLD, &new, &change), Ok(()));
+        // Under oidc instead of at the top: refused by both readers.
+        let misplaced = format!(
+            "{OLD}      - client_id: 'new'\n    definitions:\n      user_attributes:\n        r:\n          expression: 'x'\n"
+        );
+        assert!(run(OLD, &misplaced, &change).is_err());
+        assert!(check_whole(OLD, &misplaced, &change).is_err());
+        // Missing, or with another expression.
+        let missing = format!("{OLD}      - client_id: 'new'\n");
+        assert!(run(OLD, &missing, &change).is_err());
+        let other = new.replace("'x'", "'y'");
+        assert!(check_whole(OLD, &other, &change).is_err());
+    }
+
+    #[test]
     fn an_addition_over_an_existing_entry_is_refused() {
         let old = "identity_providers:\n  oidc:\n    scopes:\n      s:\n        claims: ['c']\n    clients:\n      - client_id: x\n";
         let change = Intended {

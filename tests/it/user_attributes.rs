@@ -542,3 +542,18 @@ fn a_definition_another_file_holds_is_not_written_twice() {
     );
     assert_eq!(std::fs::read_to_string(&b).unwrap(), oidc);
 }
+
+#[test]
+fn definitions_that_come_through_a_merge_key_are_not_shadowed() {
+    // A `definitions:` written beside a root `<<` that brings one in would replace it.
+    let old = "x-base: &base\n  definitions:\n    user_attributes:\n      other:\n        expression: 'true'\n<<: *base\nserver:\n  address: 'tcp://:9091'\n";
+    let e = support::merge(
+        &doc("c.yml", old),
+        &plan("sftpgo", None),
+        OnDuplicate::Refuse,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("`definitions`") && e.contains("(<<)"), "{e}");
+    assert!(!e.contains('\n'), "{e}");
+}
