@@ -332,12 +332,17 @@ pub struct ClaimsPolicy {
     pub id_token: Vec<String>,
 }
 
-/// A named entry the plan adds under `identity_providers.oidc` beside the client (a claims policy,
-/// a custom scope, a custom lifespan, an authorization policy).
+/// A named entry the plan adds beside the client: under `identity_providers.oidc` (a claims
+/// policy, a custom scope, a custom lifespan, an authorization policy) or, when `top_level`, at
+/// the top of the configuration (a user attribute in `definitions.user_attributes`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Addition {
+    /// Whether `section` starts at the top level of the configuration instead of under
+    /// `identity_providers.oidc`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub top_level: bool,
     /// The section's path under `identity_providers.oidc` (`["claims_policies"]`,
-    /// `["lifespans", "custom"]`).
+    /// `["lifespans", "custom"]`), or from the top level (`["definitions", "user_attributes"]`).
     pub section: Vec<String>,
     /// The entry's name (its key in the section).
     pub name: String,
@@ -507,19 +512,27 @@ impl Plan {
         let mut additions: Vec<Addition> = claims_policy
             .iter()
             .map(|cp| Addition {
+                top_level: false,
                 section: vec!["claims_policies".into()],
                 name: cp.name.clone(),
                 value: serde_json::json!({ "id_token": cp.id_token }),
             })
             .collect();
-        for (path, name, value) in setup.oidc_additions.entries() {
+        let oidc = setup
+            .oidc_additions
+            .entries()
+            .into_iter()
+            .map(|e| (false, e));
+        let top = setup.definitions.entries().into_iter().map(|e| (true, e));
+        for (top_level, (path, name, value)) in oidc.chain(top) {
             if additions
                 .iter()
-                .any(|a| a.section == path && a.name == name)
+                .any(|a| a.top_level == top_level && a.section == path && a.name == name)
             {
                 return Err(cat(format!("{} '{name}' is defined twice", path.join("."))));
             }
             additions.push(Addition {
+                top_level,
                 section: path.iter().map(|p| p.to_string()).collect(),
                 name: name.to_string(),
                 value: value.clone(),
@@ -559,7 +572,7 @@ impl Plan {
         let names = |sec: &[&str]| -> Vec<String> {
             additions
                 .iter()
-                .filter(|a| a.section == sec)
+                .filter(|a| !a.top_level && a.section == sec)
                 .map(|a| a.name.clone())
                 .collect()
         };

@@ -398,6 +398,7 @@ impl CustomSpec {
             id_token_claims: Vec::new(),
             fixed_secret: None,
             oidc_additions: Default::default(),
+            definitions: Default::default(),
             app: AppSide {
                 steps,
                 ..AppSide::default()
@@ -592,6 +593,7 @@ pub fn template() -> &'static AppEntry {
         id_token_claims: Vec::new(),
         fixed_secret: None,
         oidc_additions: Default::default(),
+        definitions: Default::default(),
         app: AppSide::default(),
         notes: Vec::new(),
         differences: Vec::new(),

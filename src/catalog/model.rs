@@ -62,6 +62,11 @@ pub struct AppEntry {
     /// that fills it). Names are literal.
     #[serde(default)]
     pub oidc_additions: OidcAdditions,
+    /// Top-level definitions the client's claims rely on, added beside the provider:
+    /// `definitions.user_attributes.<name>` (an attribute computed by an expression, read by a
+    /// custom claim of a claims policy in `oidc_additions`). Names are literal.
+    #[serde(default)]
+    pub definitions: Definitions,
     /// What to do in the app.
     pub app: AppSide,
     /// Facts the user must know (users are not created on sign-in, an email must match, ...).
@@ -100,6 +105,8 @@ pub struct Setup<'a> {
     pub id_token_claims: &'a [String],
     /// Provider-level definitions the client relies on.
     pub oidc_additions: &'a OidcAdditions,
+    /// Top-level definitions the client's claims rely on.
+    pub definitions: &'a Definitions,
     /// A vendor-fixed secret.
     pub fixed_secret: Option<&'a str>,
     /// The app side.
@@ -121,6 +128,7 @@ impl AppEntry {
             client: &self.client,
             id_token_claims: &self.id_token_claims,
             oidc_additions: &self.oidc_additions,
+            definitions: &self.definitions,
             fixed_secret: self.fixed_secret.as_deref(),
             app: &self.app,
             notes: &self.notes,
@@ -133,6 +141,7 @@ impl AppEntry {
             client: &x.client,
             id_token_claims: &x.id_token_claims,
             oidc_additions: &x.oidc_additions,
+            definitions: &x.definitions,
             fixed_secret: x.fixed_secret.as_deref(),
             app: &x.app,
             notes: &x.notes,
@@ -182,6 +191,11 @@ pub struct VariantEntry {
     /// that fills it). Names are literal.
     #[serde(default)]
     pub oidc_additions: OidcAdditions,
+    /// Top-level definitions the client's claims rely on, added beside the provider:
+    /// `definitions.user_attributes.<name>` (an attribute computed by an expression, read by a
+    /// custom claim of a claims policy in `oidc_additions`). Names are literal.
+    #[serde(default)]
+    pub definitions: Definitions,
     /// What to do in the app.
     pub app: AppSide,
     /// Facts the user must know (users are not created on sign-in, an email must match, ...).
@@ -253,6 +267,10 @@ pub struct InputSpec {
 pub static NO_ADDITIONS: std::sync::LazyLock<OidcAdditions> =
     std::sync::LazyLock::new(OidcAdditions::default);
 
+/// No definitions (for setups built in code).
+pub static NO_DEFINITIONS: std::sync::LazyLock<Definitions> =
+    std::sync::LazyLock::new(Definitions::default);
+
 /// Named entries an app needs under `identity_providers.oidc`, by section.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -297,5 +315,24 @@ impl OidcAdditions {
             }
         }
         v
+    }
+}
+
+/// Top-level definitions an app needs (Authelia's `definitions` section).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Definitions {
+    /// `definitions.user_attributes.<name>`: `{expression: '...'}`.
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub user_attributes: serde_json::Map<String, serde_json::Value>,
+}
+
+impl Definitions {
+    /// Every entry as (path of the section from the top level, name, value).
+    pub fn entries(&self) -> Vec<(&'static [&'static str], &str, &serde_json::Value)> {
+        self.user_attributes
+            .iter()
+            .map(|(k, v)| (&["definitions", "user_attributes"][..], k.as_str(), v))
+            .collect()
     }
 }

@@ -341,6 +341,24 @@ fn masked(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b == scan::MASK)
 }
 
+/// Claims policies whose custom claims read an attribute that is neither standard nor defined
+/// (Authelia refuses to start: identity_providers.go:177-178 and 236-312).
+fn unknown_claim_attributes(root: &Value, oidc: &Value, out: &mut Vec<FileFinding>) {
+    let Some(policies) = oidc.get("claims_policies").and_then(Value::as_mapping) else {
+        return;
+    };
+    for (name, policy) in policies {
+        for (claim, attr) in super::attributes::read_by_policy(policy) {
+            if !masked(&attr) && !super::attributes::known(root, &attr) {
+                out.push(err(format!(
+                    "identity_providers.oidc.claims_policies.{}: claim '{claim}' reads the attribute '{attr}', which is not a known attribute: define definitions.user_attributes.{attr} or an extra attribute of the authentication backend with that name",
+                    key_name(name)
+                )));
+            }
+        }
+    }
+}
+
 /// Checks a configuration.
 pub fn check(doc: &Document) -> Result<Report> {
     let path = &doc.path;
@@ -382,6 +400,7 @@ pub fn check(doc: &Document) -> Result<Report> {
                 findings.push(err(format!("identity_providers.oidc.jwks[{i}] has no key")));
             }
         }
+        unknown_claim_attributes(&root, oidc, &mut findings);
         let ctx = Context {
             policies: names(oidc.get("authorization_policies")),
             claims_policies: names(oidc.get("claims_policies")),

@@ -124,6 +124,7 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
         m.insert("first_time_setup".into(), json!(out.first_time_setup));
         m.insert("provider_keys_added".into(), json!(out.provider_keys_added));
         m.insert("additions_added".into(), json!(out.additions_added));
+        m.insert("top_level_added".into(), json!(out.top_level_added));
         if let Some(Value::Array(w)) = m.get_mut("warnings") {
             w.extend(out.warnings.iter().map(|x| json!(x)));
             w.extend(notes.iter().map(|x| json!(x)));
@@ -155,12 +156,18 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
     if let Some(what) = super::provider_keys_text(&out.provider_keys_added) {
         let _ = writeln!(so, "  first-time setup: {what}");
     }
-    if !out.additions_added.is_empty() {
-        let _ = writeln!(
-            so,
-            "  also added under identity_providers.oidc: {}",
-            out.additions_added.join(", ")
-        );
+    let (top, oidc): (Vec<&String>, Vec<&String>) = out
+        .additions_added
+        .iter()
+        .partition(|a| out.top_level_added.contains(a));
+    for (list, place) in [
+        (oidc, "under identity_providers.oidc"),
+        (top, "at the top level"),
+    ] {
+        if !list.is_empty() {
+            let names: Vec<&str> = list.iter().map(|s| s.as_str()).collect();
+            let _ = writeln!(so, "  also added {place}: {}", names.join(", "));
+        }
     }
     for n in out.warnings.iter().chain(&notes) {
         let _ = writeln!(so, "  warning: {n}");

@@ -218,6 +218,23 @@ fn uses_alias(s: &Sem<'_>, ids: &[usize]) -> bool {
     }
 }
 
+/// Adds the entry `a` to `base` (the document or `oidc`, named `what`) at its section's path;
+/// sections that are missing are created, an entry that exists is an error.
+fn add_entry_sem(base: &mut Sem<'_>, what: &str, a: &Addition) -> Result<(), String> {
+    let mut sec = base;
+    let mut what = what.to_string();
+    for key in &a.section {
+        sec = child(sec, key, &what, false)?;
+        what = format!("{what}.{key}");
+    }
+    if let Sem::Map(entries) = &*sec
+        && entries.iter().any(|(k, _)| key_is(k, &a.name))
+    {
+        return Err(format!("{what}.{} exists already", a.name));
+    }
+    set(sec, &a.name, from_json(&a.value), &what)
+}
+
 fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>, String> {
     let mut doc = old.map(sem).unwrap_or(Sem::Scalar(Cow::Borrowed(""), true));
     let mut anchors = Vec::new();
@@ -226,6 +243,9 @@ fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>,
         return Err(
             "the section being changed carries an anchor (&name) that an alias (*name) uses elsewhere, so the change would show up there too; merge by hand".into(),
         );
+    }
+    for a in change.additions.iter().filter(|a| a.top_level) {
+        add_entry_sem(&mut doc, "the document", a)?;
     }
     let ip = child(&mut doc, "identity_providers", "the document", false)?;
     let oidc = child(ip, "oidc", "identity_providers", false)?;
@@ -240,19 +260,8 @@ fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>,
     if let Some(j) = &change.jwks {
         set(oidc, "jwks", from_json(j), "oidc")?;
     }
-    for a in &change.additions {
-        let mut sec = &mut *oidc;
-        let mut what = "oidc".to_string();
-        for key in &a.section {
-            sec = child(sec, key, &what, false)?;
-            what = format!("{what}.{key}");
-        }
-        if let Sem::Map(entries) = &*sec
-            && entries.iter().any(|(k, _)| key_is(k, &a.name))
-        {
-            return Err(format!("{what}.{} exists already", a.name));
-        }
-        set(sec, &a.name, from_json(&a.value), &what)?;
+    for a in change.additions.iter().filter(|a| !a.top_level) {
+        add_entry_sem(oidc, "oidc", a)?;
     }
     let clients = child(oidc, "clients", "oidc", true)?;
     let Sem::Seq(list) = clients else {
@@ -457,7 +466,21 @@ fn value_add(m: &mut Value, key: &str, value: Value, what: &str) -> Result<(), S
     Ok(())
 }
 
+/// Adds the entry `a` to `base` (the document or `oidc`, named `what`) at its section's path.
+fn add_entry_value(base: &mut Value, what: &str, a: &Addition) -> Result<(), String> {
+    let mut sec = base;
+    let mut w = what.to_string();
+    for key in &a.section {
+        sec = value_child(sec, key, &w)?;
+        w = format!("{w}.{key}");
+    }
+    value_add(sec, &a.name, to_value(&a.value)?, &w)
+}
+
 fn expected_value(mut doc: Value, change: &Intended) -> Result<Value, String> {
+    for a in change.additions.iter().filter(|a| a.top_level) {
+        add_entry_value(&mut doc, "the document", a)?;
+    }
     let ip = value_child(&mut doc, "identity_providers", "the document")?;
     let oidc = value_child(ip, "oidc", "identity_providers")?;
     let what = "identity_providers.oidc";
@@ -467,14 +490,8 @@ fn expected_value(mut doc: Value, change: &Intended) -> Result<Value, String> {
     if let Some(j) = &change.jwks {
         value_add(oidc, "jwks", to_value(j)?, what)?;
     }
-    for a in &change.additions {
-        let mut sec = &mut *oidc;
-        let mut w = what.to_string();
-        for key in &a.section {
-            sec = value_child(sec, key, &w)?;
-            w = format!("{w}.{key}");
-        }
-        value_add(sec, &a.name, to_value(&a.value)?, &w)?;
+    for a in change.additions.iter().filter(|a| !a.top_level) {
+        add_entry_value(oidc, what, a)?;
     }
     let Value::Mapping(map) = oidc else {
         return Err(format!("{what} is not a mapping"));
@@ -683,6 +700,7 @@ mod tests {
 
     fn add(section: &[&str], name: &str, value: Json) -> Addition {
         Addition {
+            top_level: false,
             section: section.iter().map(|s| s.to_string()).collect(),
             name: name.into(),
             value,
@@ -724,6 +742,37 @@ mod tests {
                 .unwrap_err()
                 .contains("access_token")
         );
+    }
+
+    #[test]
+    fn a_top_level_addition_is_expected_at_the_root() {
+        let mut a = add(
+            &["definitions", "user_attributes"],
+            "r",
+            json!({"expression": "x"}),
+        );
+        a.top_level = true;
+        let change = Intended {
+            hmac_secret: None,
+            jwks: None,
+            additions: vec![a],
+            client: ClientChange::Append(json!({"client_id": "new"})),
+        };
+        let defs = "definitions:\n  user_attributes:\n    r:\n      expression: 'x'\n";
+        let new = format!("{defs}{OLD}      - client_id: 'new'\n");
+        assert_eq!(run(OLD, &new, &change), Ok(()));
+        assert_eq!(check_whole(OLD, &new, &change), Ok(()));
+        // Under oidc instead of at the top: refused by both readers.
+        let misplaced = format!(
+            "{OLD}      - client_id: 'new'\n    definitions:\n      user_attributes:\n        r:\n          expression: 'x'\n"
+        );
+        assert!(run(OLD, &misplaced, &change).is_err());
+        assert!(check_whole(OLD, &misplaced, &change).is_err());
+        // Missing, or with another expression.
+        let missing = format!("{OLD}      - client_id: 'new'\n");
+        assert!(run(OLD, &missing, &change).is_err());
+        let other = new.replace("'x'", "'y'");
+        assert!(check_whole(OLD, &other, &change).is_err());
     }
 
     #[test]

@@ -24,6 +24,7 @@
 //! ends inside a block scalar that would keep that newline: then the new block goes before
 //! the last top-level key, or the merge is refused).
 
+pub mod attributes;
 pub mod check;
 mod command;
 pub mod gate;
@@ -137,9 +138,13 @@ pub struct MergeOutput {
     /// Whether a claims policy was added.
     pub claims_policy_added: bool,
     /// The entries added beside the client, as dotted paths under `identity_providers.oidc`
-    /// (`claims_policies.mattermost`, `scopes.mattermost`, `lifespans.custom.sambee`); entries
-    /// the file had already are left out (a warning names them).
+    /// (`claims_policies.mattermost`, `scopes.mattermost`, `lifespans.custom.sambee`) or, for
+    /// those also in `top_level_added`, from the top level; entries the file had already are
+    /// left out (a warning names them).
     pub additions_added: Vec<String>,
+    /// Those of `additions_added` written at the top level of the configuration, outside
+    /// `identity_providers` (`definitions.user_attributes.sftpgo_role`).
+    pub top_level_added: Vec<String>,
     /// Whether the client's digest was still being computed: the text is a preview with a
     /// placeholder, and [`write`] refuses it.
     pub pending_digest: bool,
@@ -389,6 +394,13 @@ pub fn merge_with(
                     .collect::<Vec<_>>()
                     .join(".")
             })
+            .collect(),
+        top_level_added: sp
+            .intended
+            .additions
+            .iter()
+            .filter(|a| a.top_level)
+            .map(|a| format!("{}.{}", a.section.join("."), a.name))
             .collect(),
         pending_digest,
     })

@@ -277,17 +277,28 @@ impl Sources {
             return Ok(());
         }
         let target = &self.target().path;
+        // Full paths from the top level.
         let mut touched: Vec<Vec<String>> = out
             .additions_added
             .iter()
-            .map(|a| a.split('.').map(str::to_string).collect())
+            .map(|a| {
+                let top = out.top_level_added.contains(a);
+                let base = if top { &[][..] } else { &OIDC[..] };
+                base.iter()
+                    .map(|s| s.to_string())
+                    .chain(a.split('.').map(str::to_string))
+                    .collect()
+            })
             .collect();
+        let full_oidc = |k: &str| -> Vec<String> {
+            OIDC.iter().map(|s| s.to_string()).chain([k.to_string()]).collect()
+        };
         for k in &out.provider_keys_added {
-            touched.push(vec![k.clone()]);
+            touched.push(full_oidc(k));
             if k == "jwks" {
                 // Authelia refuses jwks beside the older keys (identity_providers.go:317-322).
                 for old in ["issuer_private_key", "issuer_certificate_chain"] {
-                    touched.push(vec![old.to_string()]);
+                    touched.push(full_oidc(old));
                 }
             }
         }
@@ -296,30 +307,30 @@ impl Sources {
                 continue;
             }
             for p in &touched {
-                let full: Vec<&str> = OIDC
-                    .iter()
-                    .copied()
-                    .chain(p.iter().map(String::as_str))
-                    .collect();
+                let full: Vec<&str> = p.iter().map(String::as_str).collect();
                 let defined = at(t, &full).is_some();
+                // Below identity_providers.oidc for its entries, below the top for the others.
+                let from = if full.starts_with(&OIDC) { 3 } else { 1 };
                 let replaced = i > self.target
-                    && (3..full.len()).any(|d| at(t, &full[..d]).is_some_and(|v| !v.is_mapping()));
+                    && (from..full.len())
+                        .any(|d| at(t, &full[..d]).is_some_and(|v| !v.is_mapping()));
                 if defined || replaced {
-                    let provider_key = p.len() == 1
+                    let provider_key = p.len() == OIDC.len() + 1
+                        && p[..OIDC.len()] == OIDC
                         && [
                             "hmac_secret",
                             "jwks",
                             "issuer_private_key",
                             "issuer_certificate_chain",
                         ]
-                        .contains(&p[0].as_str());
+                        .contains(&p[OIDC.len()].as_str());
                     let what = if provider_key && !out.provider_keys_added.is_empty() {
                         format!(
                             "the provider's keys ({})",
                             out.provider_keys_added.join(", ")
                         )
                     } else {
-                        format!("identity_providers.oidc.{}", p.join("."))
+                        p.join(".")
                     };
                     return Err(Error::file(
                         &self.files[i].path,

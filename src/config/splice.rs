@@ -1,8 +1,9 @@
 //! The insertions: where the new client, the entries it relies on (the plan's additions: claims
 //! policies, custom scopes, authorization policies, custom lifespans, each in its section under
-//! `identity_providers.oidc`) and, the first time, the provider's keys go, as byte edits of the
-//! original text, plus the change they are meant to make (for the gate). Inserted lines follow
-//! the file's indent width, dash style and line endings.
+//! `identity_providers.oidc`, and user attributes in the top-level `definitions`) and, the first
+//! time, the provider's keys go, as byte edits of the original text, plus the change they are
+//! meant to make (for the gate). Inserted lines follow the file's indent width, dash style and
+//! line endings.
 
 use super::OnDuplicate;
 use super::gate::{ClientChange, Intended};
@@ -63,6 +64,9 @@ struct Ctx<'t, 'a, 'p> {
     edits: Vec<Edit>,
     intended: Intended,
     warnings: Vec<String>,
+    /// The whole text as libyaml reads it (merge keys resolved), for the top-level additions
+    /// checks; `None` when it does not read (the gate then refuses).
+    doc: Option<serde_yaml::Value>,
     /// Set when an insertion would have to go after a final line that ends a block scalar
     /// without a newline (the 0-based line of that scalar): the newline it needs first would
     /// become part of the value.
@@ -128,6 +132,10 @@ pub fn splice(
             client: ClientChange::Append(client_json(plan)),
         },
         warnings: Vec::new(),
+        doc: super::gate::parse_first(&t.masked).ok().map(|mut v| {
+            let _ = v.apply_merge();
+            v
+        }),
         blocked_at_eof: None,
     };
     cx.run(on_dup)?;
@@ -369,9 +377,14 @@ impl<'a> Ctx<'_, 'a, '_> {
     }
 
     fn run(&mut self, on_dup: OnDuplicate) -> Result<(), Refusal> {
+        self.check_claim_attributes()?;
         let scan = self.scan;
+        let top = additions_tree(self.plan, true);
         let root = match &scan.root {
-            None => return self.new_top_level(0),
+            None => {
+                self.record(true, &[]);
+                return self.new_top_level(0, &top);
+            }
             Some(r) => r,
         };
         match &root.kind {
@@ -398,9 +411,11 @@ impl<'a> Ctx<'_, 'a, '_> {
                 None,
             );
         }
+        let top = self.top_level_additions(root, &top)?;
         match self.slot(root, "identity_providers", "identity_providers")? {
-            Slot::Missing => self.new_top_level(root.start.col),
+            Slot::Missing => self.new_top_level(root.start.col, &top),
             Slot::Empty(k, v) => {
+                self.top_before(k, &top);
                 let col = k.start.col + self.style.indent;
                 let mut lines = vec![];
                 self.oidc_block(col, &mut lines)?;
@@ -409,13 +424,103 @@ impl<'a> Ctx<'_, 'a, '_> {
                 self.insert_after_line(last, &lines);
                 Ok(())
             }
-            Slot::Block(k, ip) => self.in_identity_providers(k, ip, on_dup),
+            Slot::Block(k, ip) => {
+                self.top_before(k, &top);
+                self.in_identity_providers(k, ip, on_dup)
+            }
         }
     }
 
-    /// A new `identity_providers:` block at the end of the first document.
-    fn new_top_level(&mut self, col: usize) -> Result<(), Refusal> {
-        let mut lines = vec![format!("{}identity_providers:", pad(col))];
+    /// Merges the top-level additions (`definitions.user_attributes.<name>`) into the sections
+    /// of `root` that exist; returns what is still missing at the top level (placed with
+    /// `identity_providers`). A key that a YAML merge key (`<<`) of the root brings in is
+    /// refused: a new one beside it would replace it.
+    fn top_level_additions(
+        &mut self,
+        root: &Node,
+        top: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, Refusal> {
+        if top.is_empty() {
+            return Ok(Map::new());
+        }
+        if let Some((line, merged)) = self.merged_keys(root)
+            && let Some(k) = top
+                .keys()
+                .find(|k| root.get(k).is_none() && merged.iter().any(|m| m == *k))
+        {
+            return shape(
+                format!(
+                    "the configuration takes `{k}` from a YAML merge key (<<) at line {}; add the client there by hand or write `{k}` at the top level itself",
+                    line + 1
+                ),
+                Some(line),
+            );
+        }
+        self.merge_additions(root, &[], top, true)
+    }
+
+    /// Places the missing top-level sections `top` right above the top-level key `key` (and
+    /// the comments that introduce it).
+    fn top_before(&mut self, key: &Node, top: &Map<String, Value>) {
+        if top.is_empty() {
+            return;
+        }
+        let mut lines = vec![];
+        yaml::write_map(&mut lines, top, key.start.col, self.style, None);
+        lines.push(String::new());
+        let before = self.comments_above(key);
+        self.insert_before_line(before, &lines);
+    }
+
+    /// Refuses a plan whose claims policy reads a user attribute that is neither standard, nor
+    /// added by the plan, nor defined in the configuration (Authelia would not start:
+    /// identity_providers.go:177-178 and 236-312). Such an attribute can only come from the
+    /// user's directory, which the merge does not write.
+    fn check_claim_attributes(&self) -> Result<(), Refusal> {
+        let added: Vec<&str> = self
+            .plan
+            .additions
+            .iter()
+            .filter(|a| a.top_level && a.section == ["definitions", "user_attributes"])
+            .map(|a| a.name.as_str())
+            .collect();
+        let null = serde_yaml::Value::Null;
+        let doc = self.doc.as_ref().unwrap_or(&null);
+        for a in &self.plan.additions {
+            if a.top_level || a.section != ["claims_policies"] {
+                continue;
+            }
+            let Ok(policy) = serde_yaml::to_value(&a.value) else {
+                continue;
+            };
+            for (_, attr) in super::attributes::read_by_policy(&policy) {
+                if super::attributes::is_standard(&attr)
+                    || added.contains(&attr.as_str())
+                    || super::attributes::defined(doc, &attr)
+                {
+                    continue;
+                }
+                return shape(
+                    format!(
+                        "the claims policy '{}' reads the user attribute '{attr}', which is not defined in this configuration and only your user directory can provide; define authentication_backend.ldap.attributes.extra.<LDAP attribute> with name: {attr} (or authentication_backend.file.extra_attributes.{attr}) and merge again",
+                        a.name
+                    ),
+                    None,
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// A new `identity_providers:` block at the end of the first document, after the missing
+    /// top-level sections `top`.
+    fn new_top_level(&mut self, col: usize, top: &Map<String, Value>) -> Result<(), Refusal> {
+        let mut lines = vec![];
+        if !top.is_empty() {
+            yaml::write_map(&mut lines, top, col, self.style, None);
+            lines.push(String::new());
+        }
+        lines.push(format!("{}identity_providers:", pad(col)));
         self.oidc_block(col + self.style.indent, &mut lines)?;
         match self.scan.doc_end_line {
             Some(l) => {
@@ -536,10 +641,10 @@ impl<'a> Ctx<'_, 'a, '_> {
     ) -> Result<(), Refusal> {
         let plain = self.uses_plain_pkce();
         self.provider_lines(col, lines, hmac, jwks, plain)?;
-        let all = additions_tree(self.plan);
+        let all = additions_tree(self.plan, false);
         if !all.is_empty() {
             yaml::write_map(lines, &all, col, self.style, None);
-            self.record(&[]);
+            self.record(false, &[]);
         }
         lines.push(format!("{}clients:", pad(col)));
         let dash = if self.style.seq_indent {
@@ -590,6 +695,7 @@ impl<'a> Ctx<'_, 'a, '_> {
                 section: Vec::new(),
                 name: PKCE_PLAIN_KEY.into(),
                 value: Value::Bool(true),
+                top_level: false,
             });
         }
         if !m.is_empty() {
@@ -775,7 +881,7 @@ impl<'a> Ctx<'_, 'a, '_> {
             if plain {
                 adds.push(PKCE_PLAIN_KEY);
             }
-            let tree = additions_tree(self.plan);
+            let tree = additions_tree(self.plan, false);
             adds.extend(
                 tree.keys()
                     .map(String::as_str)
@@ -804,8 +910,8 @@ impl<'a> Ctx<'_, 'a, '_> {
         // The entries the client relies on (claims policies, scopes, lifespans...): into their
         // sections where those exist; sections still missing go before the `clients:` key, or
         // with a new one.
-        let tree = additions_tree(self.plan);
-        let missing = self.merge_additions(oidc, &[], &tree)?;
+        let tree = additions_tree(self.plan, false);
+        let missing = self.merge_additions(oidc, &[], &tree, false)?;
         let mut missing_with_new_clients = false;
         if !missing.is_empty() {
             match &clients {
@@ -893,9 +999,12 @@ impl<'a> Ctx<'_, 'a, '_> {
     }
 
     /// Records as intended every plan addition at or under `prefix` (a path of keys under
-    /// `oidc`: sections, then the entry's name).
-    fn record(&mut self, prefix: &[String]) {
+    /// `oidc`, or from the top level when `top`: sections, then the entry's name).
+    fn record(&mut self, top: bool, prefix: &[String]) {
         for a in &self.plan.additions {
+            if a.top_level != top {
+                continue;
+            }
             let full = a.section.iter().chain(std::iter::once(&a.name));
             if full.take(prefix.len()).eq(prefix.iter()) {
                 self.intended.additions.push(a.clone());
@@ -904,27 +1013,38 @@ impl<'a> Ctx<'_, 'a, '_> {
     }
 
     /// Merges the part `tree` of the additions into the block mapping `node` (at `path` under
-    /// `oidc`): sections are descended into (or filled when empty), entries appended; an entry
-    /// that exists already is left as it is, with a warning. Returns what goes directly under
-    /// `node` and is not there yet (the caller places it); records it as intended.
+    /// `oidc`, or from the top level when `top`): sections are descended into (or filled when
+    /// empty), entries appended. An entry under `oidc` that exists already is left as it is,
+    /// with a warning; a top-level one is reused when it is equal and refused when not. Returns
+    /// what goes directly under `node` and is not there yet (the caller places it); records it
+    /// as intended.
     fn merge_additions(
         &mut self,
         node: &Node,
         path: &[String],
         tree: &Map<String, Value>,
+        top: bool,
     ) -> Result<Map<String, Value>, Refusal> {
         let mut missing = Map::new();
         for (key, sub) in tree {
             let mut p = path.to_vec();
             p.push(key.clone());
-            let label = format!("identity_providers.oidc.{}", p.join("."));
-            if !is_section(self.plan, &p) {
+            let label = if top {
+                p.join(".")
+            } else {
+                format!("identity_providers.oidc.{}", p.join("."))
+            };
+            if !is_section(self.plan, top, &p) {
                 // An entry.
-                if node.get(key).is_some() {
-                    self.warn_existing(&p, sub);
+                if let Some((k, _)) = node.get(key) {
+                    if top {
+                        self.reuse_top_level(&p, &label, sub, k.start.line)?;
+                    } else {
+                        self.warn_existing(&p, sub);
+                    }
                 } else {
                     missing.insert(key.clone(), sub.clone());
-                    self.record(&p);
+                    self.record(top, &p);
                 }
                 continue;
             }
@@ -937,7 +1057,7 @@ impl<'a> Ctx<'_, 'a, '_> {
             match self.slot(node, key, &label)? {
                 Slot::Missing => {
                     missing.insert(key.clone(), Value::Object(sub.clone()));
-                    self.record(&p);
+                    self.record(top, &p);
                 }
                 Slot::Empty(k, v) => {
                     let mut lines = vec![];
@@ -951,7 +1071,7 @@ impl<'a> Ctx<'_, 'a, '_> {
                     self.clear_empty_value(k, v)?;
                     let last = self.last_line_of(k, k.start.col + 1);
                     self.insert_after_line(last, &lines);
-                    self.record(&p);
+                    self.record(top, &p);
                 }
                 Slot::Block(_, child) => {
                     self.expect_map(child, &label)?;
@@ -961,7 +1081,7 @@ impl<'a> Ctx<'_, 'a, '_> {
                             Some(child.start.line),
                         );
                     }
-                    let add = self.merge_additions(child, &p, sub)?;
+                    let add = self.merge_additions(child, &p, sub, top)?;
                     if !add.is_empty() {
                         let ccol = self.child_col(child);
                         let mut lines = vec![];
@@ -973,6 +1093,33 @@ impl<'a> Ctx<'_, 'a, '_> {
             }
         }
         Ok(missing)
+    }
+
+    /// A top-level entry the plan adds that the file has already (at 0-based `line`): kept
+    /// when it reads the same as the plan's value, else refused (the client's claims would
+    /// read another definition than its guide's).
+    fn reuse_top_level(
+        &self,
+        p: &[String],
+        label: &str,
+        value: &Value,
+        line: usize,
+    ) -> Result<(), Refusal> {
+        let theirs = self
+            .doc
+            .as_ref()
+            .and_then(|d| p.iter().try_fold(d, |v, k| v.get(k.as_str())));
+        let ours = serde_yaml::to_value(value).ok();
+        if theirs.is_some() && theirs == ours.as_ref() {
+            return Ok(());
+        }
+        shape(
+            format!(
+                "{label} exists already with another value; the new client needs it to read {}: change it (or rename yours) and merge again",
+                serde_json::to_string(value).unwrap_or_default()
+            ),
+            Some(line),
+        )
     }
 
     /// The warning for an entry the plan would add that the file has already.
@@ -1179,11 +1326,11 @@ fn item_lines(plan: &Plan, dash_col: usize, offset: usize, style: Style) -> Vec<
     lines
 }
 
-/// The plan's additions as one tree of keys under `oidc` (sections, then names), in the order
-/// they first appear.
-fn additions_tree(plan: &Plan) -> Map<String, Value> {
+/// The plan's additions as one tree of keys under `oidc` (or, when `top`, the top-level ones
+/// from the top level): sections, then names, in the order they first appear.
+fn additions_tree(plan: &Plan, top: bool) -> Map<String, Value> {
     let mut root = Map::new();
-    for a in &plan.additions {
+    for a in plan.additions.iter().filter(|a| a.top_level == top) {
         let mut m = &mut root;
         for key in &a.section {
             let slot = m
@@ -1199,11 +1346,12 @@ fn additions_tree(plan: &Plan) -> Map<String, Value> {
     root
 }
 
-/// Whether `path` (keys under `oidc`) is a section some addition goes into (or through).
-fn is_section(plan: &Plan, path: &[String]) -> bool {
-    plan.additions
-        .iter()
-        .any(|a| a.section.len() >= path.len() && a.section[..path.len()] == *path)
+/// Whether `path` (keys under `oidc`, or from the top level when `top`) is a section some
+/// addition goes into (or through).
+fn is_section(plan: &Plan, top: bool, path: &[String]) -> bool {
+    plan.additions.iter().any(|a| {
+        a.top_level == top && a.section.len() >= path.len() && a.section[..path.len()] == *path
+    })
 }
 
 /// The node carrying anchor `id` under `n`.

@@ -163,6 +163,7 @@ pub fn setup(slug: &str) -> Result<Setup<'static>> {
         client: &l.template,
         id_token_claims: &[],
         oidc_additions: &crate::catalog::model::NO_ADDITIONS,
+        definitions: &crate::catalog::model::NO_DEFINITIONS,
         fixed_secret: None,
         app: e.app.as_ref().unwrap_or(&NO_APP_SIDE),
         notes: &e.notes,

@@ -36,7 +36,7 @@ pub fn claims_policy_value(cp: &ClaimsPolicy) -> Map<String, Value> {
 /// keys at column `col`, grouped by section in the order they first appear.
 pub fn additions_lines(plan: &Plan, col: usize, style: Style) -> Vec<String> {
     let mut root = Map::new();
-    for a in &plan.additions {
+    for a in plan.additions.iter().filter(|a| !a.top_level) {
         let mut m = &mut root;
         for key in &a.section {
             let slot = m

@@ -120,7 +120,10 @@ fn nextcloud_oidc_login() {
             "claims_policies.nextcloud_userinfo": {
                 "custom_claims": {"is_nextcloud_admin": {"attribute": "is_nextcloud_admin"}}
             },
-            "scopes.nextcloud_userinfo": {"claims": ["is_nextcloud_admin"]}
+            "scopes.nextcloud_userinfo": {"claims": ["is_nextcloud_admin"]},
+            "definitions.user_attributes.is_nextcloud_admin": {
+                "expression": r#""nextcloud-admins" in groups ? "yes" : "no""#
+            }
         })
     );
     let yaml = render::client_yaml(&p);
@@ -404,7 +407,10 @@ fn vaultwarden() {
                 "id_token": ["vaultwarden_roles"],
                 "custom_claims": {"vaultwarden_roles": {}}
             },
-            "scopes.vaultwarden": {"claims": ["vaultwarden_roles"]}
+            "scopes.vaultwarden": {"claims": ["vaultwarden_roles"]},
+            "definitions.user_attributes.vaultwarden_roles": {
+                "expression": r#""vaultwarden_admins" in groups ? ["admin"] : "vaultwarden_users" in groups ? ["user"] : [""]"#
+            }
         })
     );
     assert_eq!(env(&p, "SSO_ENABLED"), "true");

@@ -29,4 +29,5 @@ mod tui_e2e;
 mod tui_redraw;
 mod tui_snapshots;
 mod tui_update;
+mod user_attributes;
 mod write_faults;

@@ -308,6 +308,7 @@ pub fn build(
         client: &client,
         id_token_claims: &[],
         oidc_additions: &crate::catalog::model::NO_ADDITIONS,
+        definitions: &crate::catalog::model::NO_DEFINITIONS,
         fixed_secret: None,
         app: &app,
         notes: &notes,
