@@ -170,8 +170,11 @@ fn set<'a>(mut m: &mut Sem<'a>, key: &str, value: Sem<'a>, what: &str) -> Result
     Ok(())
 }
 
-/// The anchor ids on the path that the change goes through, for the alias check.
-fn path_anchors(doc: &Sem<'_>, out: &mut Vec<usize>) {
+/// The anchor ids on the path that the change goes through, for the alias check: those of
+/// `identity_providers`, `oidc` and `clients`, and of the client item `item` when the change is
+/// inside one (a replace or a rotate). Appending an item changes no existing item, so their
+/// anchors (`- &c1`, used by a later `- <<: *c1`) do not count then.
+fn path_anchors(doc: &Sem<'_>, item: Option<usize>, out: &mut Vec<usize>) {
     let mut node = doc;
     for key in ["identity_providers", "oidc", "clients"] {
         if let Sem::Anchored(id, inner) = node {
@@ -184,25 +187,14 @@ fn path_anchors(doc: &Sem<'_>, out: &mut Vec<usize>) {
             None => return,
         }
     }
-    match node {
-        Sem::Anchored(id, inner) => {
-            out.push(*id);
-            if let Sem::Seq(items) = &**inner {
-                for i in items {
-                    if let Sem::Anchored(id, _) = i {
-                        out.push(*id);
-                    }
-                }
-            }
-        }
-        Sem::Seq(items) => {
-            for i in items {
-                if let Sem::Anchored(id, _) = i {
-                    out.push(*id);
-                }
-            }
-        }
-        _ => {}
+    if let Sem::Anchored(id, inner) = node {
+        out.push(*id);
+        node = inner;
+    }
+    if let (Sem::Seq(items), Some(i)) = (node, item)
+        && let Some(Sem::Anchored(id, _)) = items.get(i)
+    {
+        out.push(*id);
     }
 }
 
@@ -221,7 +213,11 @@ fn uses_alias(s: &Sem<'_>, ids: &[usize]) -> bool {
 fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>, String> {
     let mut doc = old.map(sem).unwrap_or(Sem::Scalar(Cow::Borrowed(""), true));
     let mut anchors = Vec::new();
-    path_anchors(&doc, &mut anchors);
+    let item = match &change.client {
+        ClientChange::Append(_) => None,
+        ClientChange::Replace(i, _) | ClientChange::SetSecret(i, ..) => Some(*i),
+    };
+    path_anchors(&doc, item, &mut anchors);
     if !anchors.is_empty() && uses_alias(&doc, &anchors) {
         return Err(
             "the section being changed carries an anchor (&name) that an alias (*name) uses elsewhere, so the change would show up there too; merge by hand".into(),
@@ -646,6 +642,17 @@ mod tests {
         // Quoted where a boolean was meant.
         let new = format!("{OLD}      - client_id: 'new'\n        public: 'true'\n");
         assert!(run(OLD, &new, &append()).unwrap_err().contains("public"));
+    }
+
+    #[test]
+    fn item_anchors_count_only_for_a_change_inside_the_item() {
+        let old = "identity_providers:\n  oidc:\n    clients:\n      - &c1\n        client_id: x\n      - <<: *c1\n        client_id: y\n";
+        let new = format!("{old}      - client_id: 'new'\n        public: true\n");
+        assert_eq!(run(old, &new, &append()), Ok(()));
+        let mut change = append();
+        change.client = ClientChange::SetSecret(0, "client_secret".into(), "s".into());
+        let e = run(old, &new, &change).unwrap_err();
+        assert!(e.contains("anchor"), "{e}");
     }
 
     #[test]
