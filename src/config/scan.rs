@@ -58,15 +58,25 @@ impl Node {
         }
     }
 
-    /// Whether this is an empty value: `key:` with nothing, `~` or `null`.
+    /// Whether this is an empty value: `key:` with nothing, `~` or `null`, untagged or tagged
+    /// `!!null`.
     pub fn is_null(&self) -> bool {
-        self.tag.is_none()
+        matches!(self.tag.as_deref(), None | Some(TAG_NULL))
             && matches!(&self.kind, Kind::Scalar(s, ScalarStyle::Plain) if s.is_empty() || s == "~" || s == "null" || s == "Null" || s == "NULL")
     }
 
-    /// Whether this is an empty flow collection (`[]` or `{}`).
+    /// Whether the node's tag, if any, is the standard one that its form has anyway: `!!map`
+    /// on a mapping, `!!seq` on a sequence (a node tagged so means what the untagged one does).
+    pub fn plain_collection_tag(&self) -> bool {
+        matches!(
+            (self.tag.as_deref(), &self.kind),
+            (None, _) | (Some(TAG_MAP), Kind::Map(..)) | (Some(TAG_SEQ), Kind::Seq(..))
+        )
+    }
+
+    /// Whether this is an empty flow collection (`[]` or `{}`; `!!seq []` and `!!map {}` too).
     pub fn is_empty_flow(&self) -> bool {
-        if self.tag.is_some() {
+        if !self.plain_collection_tag() {
             return false;
         }
         match &self.kind {
@@ -106,6 +116,15 @@ impl Node {
         }
     }
 }
+
+/// The standard tags (`!!map`, `!!seq`, `!!str`, `!!null`) as the parser resolves them.
+pub const TAG_MAP: &str = "tag:yaml.org,2002:map";
+/// See [`TAG_MAP`].
+pub const TAG_SEQ: &str = "tag:yaml.org,2002:seq";
+/// See [`TAG_MAP`].
+pub const TAG_STR: &str = "tag:yaml.org,2002:str";
+/// See [`TAG_MAP`].
+pub const TAG_NULL: &str = "tag:yaml.org,2002:null";
 
 /// The character that replaces every byte of a template expression before parsing.
 pub const MASK: u8 = b'x';
@@ -442,6 +461,7 @@ fn scan_source(text: &Text<'_>, source: &str) -> Result<Scan, ParseError> {
         }
     }
     if let Some(r) = &root
+        && r.tag.is_none()
         && r.is_null()
         && matches!(&r.kind, Kind::Scalar(s, _) if s.is_empty())
     {
@@ -503,7 +523,7 @@ fn build<'i>(
             tag: None,
         }),
         Event::SequenceStart(anchor, tag) => {
-            let flow = b.text.masked.as_bytes().get(start.byte) == Some(&b'[');
+            let flow = opens_with(b.text, start.byte, b'[');
             let mut items = Vec::new();
             loop {
                 let (ev, sp) = next()?.ok_or_else(eof)?;
@@ -526,7 +546,7 @@ fn build<'i>(
             }
         }
         Event::MappingStart(anchor, tag) => {
-            let flow = b.text.masked.as_bytes().get(start.byte) == Some(&b'{');
+            let flow = opens_with(b.text, start.byte, b'{');
             let mut entries = Vec::new();
             loop {
                 let (ev, sp) = next()?.ok_or_else(eof)?;
@@ -563,6 +583,28 @@ fn build<'i>(
             line: start.line,
         }),
     }
+}
+
+/// Whether the collection that starts at byte `at` opens with `bracket`, past its properties
+/// (an anchor `&a` and a tag `!!seq`, in either order, each followed by blanks): the node's
+/// start is that of its first property.
+fn opens_with(text: &Text<'_>, mut at: usize, bracket: u8) -> bool {
+    let b = text.masked.as_bytes();
+    while matches!(b.get(at), Some(b'&' | b'!')) {
+        while at < b.len() && !matches!(b[at], b' ' | b'\t' | b'\r' | b'\n') {
+            if b[at] == b'<' && b[at - 1] == b'!' {
+                // A verbatim tag (`!<...>`) ends at its `>`.
+                while at < b.len() && b[at] != b'>' {
+                    at += 1;
+                }
+            }
+            at += 1;
+        }
+        while at < b.len() && matches!(b[at], b' ' | b'\t') {
+            at += 1;
+        }
+    }
+    b.get(at) == Some(&bracket)
 }
 
 /// Just after the closing bracket of a flow collection (the end event starts at the bracket; its
@@ -764,6 +806,19 @@ mod tests {
         let style = style_of(&t, Some(&r));
         assert_eq!(style.indent, 4);
         assert!(!style.seq_indent);
+    }
+
+    #[test]
+    fn standard_tags_and_flow_style_past_properties() {
+        let t = Text::new("a: !!seq [1]\nb: &x !!map {}\nc: !!null\nd: !!str\ne: !foo\n");
+        let r = root(&t);
+        let v = |k: &str| &r.get(k).unwrap().1;
+        assert!(matches!(v("a").kind, Kind::Seq(_, true)));
+        assert!(v("a").plain_collection_tag());
+        assert!(v("b").is_empty_flow());
+        assert!(v("c").is_null());
+        assert!(!v("d").is_null());
+        assert!(!v("e").is_null());
     }
 
     #[test]

@@ -287,21 +287,40 @@ impl<'a> Ctx<'_, 'a, '_> {
         Ok(Slot::Block(k, v))
     }
 
-    /// Removes an empty value (`~`, `null`, `[]`, `{}`) and the spaces before it, keeping the
-    /// key and any comment after it.
+    /// Removes an empty value (`~`, `null`, `[]`, `{}`, with its tag if it has one: `!!null`,
+    /// `!!seq []`) and the spaces before it, keeping the key and any comment after it. A value
+    /// on a line of its own below its key (`clients:` then `  []`) goes with its line, unless a
+    /// comment follows it there: then only the value and the blanks after it go.
     fn clear_empty_value(&mut self, k: &Node, v: &Node) -> Result<(), Refusal> {
         if v.start.byte >= v.end.byte {
             return Ok(());
         }
-        if v.start.line != k.end.line {
-            return shape(
-                "an empty value written on a line of its own; put it on the key's line or remove it",
-                Some(v.start.line),
-            );
-        }
         let b = self.t.text.as_bytes();
+        let blank = |c: &u8| matches!(c, b' ' | b'\t');
+        if v.start.line != k.end.line {
+            let line_start = self.t.line_start(v.start.line);
+            let line_end = self.t.line_end_incl(v.end.line);
+            let rest = &b[v.end.byte..line_end];
+            let after = rest.iter().take_while(|c| blank(c)).count();
+            let (start, end) = if !b[line_start..v.start.byte].iter().all(blank) {
+                return shape(
+                    "an empty value that shares its line with other text; remove it or put it on the key's line",
+                    Some(v.start.line),
+                );
+            } else if rest[after..].iter().all(|c| matches!(c, b'\r' | b'\n')) {
+                (line_start, line_end)
+            } else {
+                (v.start.byte, v.end.byte + after)
+            };
+            self.edits.push(Edit {
+                start,
+                end,
+                text: String::new(),
+            });
+            return Ok(());
+        }
         let mut s = v.start.byte;
-        while s > 0 && matches!(b[s - 1], b' ' | b'\t') {
+        while s > 0 && blank(&b[s - 1]) {
             s -= 1;
         }
         self.edits.push(Edit {
