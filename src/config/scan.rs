@@ -295,14 +295,23 @@ fn memchr_all(hay: &[u8], c: u8) -> impl Iterator<Item = usize> + '_ {
         .map(|(i, _)| i)
 }
 
-/// Byte ranges of Go template expressions (`{{ ... }}`, also `{{- ... -}}`). An expression may
-/// not span lines past a few; an unclosed `{{` is left alone.
+/// Byte ranges of Go template expressions (`{{ ... }}`, also `{{- ... -}}`). They live in
+/// values: a `{{` inside a comment opens none (a `{{` in one comment and a `}}` in a later one
+/// must not mask the lines between). An unclosed `{{` is left alone.
 fn find_templates(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(off) = text[i..].find("{{") {
         let s = i + off;
+        if in_comment(b, s, &out) {
+            // Nothing more on this line can open one.
+            i = b[s..]
+                .iter()
+                .position(|c| matches!(c, b'\n' | b'\r'))
+                .map_or(b.len(), |p| s + p);
+            continue;
+        }
         match text[s + 2..].find("}}") {
             Some(e) => {
                 let mut end = s + 2 + e + 2;
@@ -319,10 +328,52 @@ fn find_templates(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether byte `at` is inside a comment: a `#` at the start of its line's content or after a
+/// blank, outside quotes, comes before it on its line. Quotes count where a quoted scalar can
+/// start (after a blank, `[`, `{` or `,`, or at the line's start), so the apostrophe in
+/// `it's` opens none. `templates` (the expressions found so far) are skipped over: their
+/// quotes and `#` are the template's own.
+fn in_comment(b: &[u8], at: usize, templates: &[(usize, usize)]) -> bool {
+    let line_start = b[..at]
+        .iter()
+        .rposition(|c| matches!(c, b'\n' | b'\r'))
+        .map_or(0, |p| p + 1);
+    let mut j = line_start;
+    let mut quote: Option<u8> = None;
+    // The expressions that end on this line, in order.
+    let first = templates.partition_point(|&(_, e)| e <= line_start);
+    let mut spans = templates[first..].iter().peekable();
+    while j < at {
+        if let Some(&&(s, e)) = spans.peek()
+            && s <= j
+        {
+            j = j.max(e);
+            spans.next();
+            continue;
+        }
+        let c = b[j];
+        let starts = j == line_start || matches!(b[j - 1], b' ' | b'\t' | b'[' | b'{' | b',');
+        match quote {
+            Some(b'"') if c == b'\\' => j += 1,
+            // `''` is a quote inside a single-quoted scalar.
+            Some(b'\'') if c == b'\'' && b.get(j + 1) == Some(&b'\'') => j += 1,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'#' && (j == line_start || matches!(b[j - 1], b' ' | b'\t')) => {
+                return true;
+            }
+            None if matches!(c, b'\'' | b'"') && starts => quote = Some(c),
+            None => {}
+        }
+        j += 1;
+    }
+    false
+}
+
 /// Whether the text has Jinja statements or comments (`{% ... %}`, `{# ... #}`) on a line of
 /// their own, the sign of a template that is not a configuration yet.
 pub fn jinja_line(text: &str) -> Option<usize> {
-    text.lines().position(|l| {
+    yaml_lines(text).position(|l| {
         let t = l.trim_start();
         t.starts_with("{%") || t.starts_with("{#")
     })
@@ -806,6 +857,14 @@ mod tests {
         let style = style_of(&t, Some(&r));
         assert_eq!(style.indent, 4);
         assert!(!style.seq_indent);
+    }
+
+    #[test]
+    fn comments_open_no_template() {
+        let src = "# {{ a\nk: v # {{ b\n# }}\nq: 'it''s # {{ c }}'\nr: it's # {{ d }}\ns: {{ e \"#\" }} # {{ f }}\n";
+        let t = Text::new(src);
+        let found: Vec<&str> = t.templates.iter().map(|&(s, e)| &src[s..e]).collect();
+        assert_eq!(found, ["{{ c }}", "{{ e \"#\" }}"]);
     }
 
     #[test]
