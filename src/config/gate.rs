@@ -6,7 +6,7 @@
 //! with YAML merge keys (`<<`) resolved: a key added beside a `<<` that brings in the same key
 //! would silently replace what came through it.
 
-use super::scan::{Kind, Node, Scan, TAG_NULL, TAG_STR, Text, scan};
+use super::scan::{Kind, Node, Scan, TAG_NULL, TAG_STR, Text, scan, yaml_lines};
 use crate::plan::Addition;
 use saphyr_parser::ScalarStyle;
 use serde::Deserialize;
@@ -625,15 +625,13 @@ fn value_diff(a: &Value, b: &Value, path: &str) -> Option<String> {
 
 /// A block of inserted lines moved left to column 0, so it parses on its own.
 fn dedent(block: &str) -> String {
-    let min = block
-        .lines()
+    let min = yaml_lines(block)
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start_matches(' ').len())
         .min()
         .unwrap_or(0);
-    block
-        .lines()
-        .map(|l| l.get(min..).unwrap_or("").trim_end_matches('\r'))
+    yaml_lines(block)
+        .map(|l| l.get(min..).unwrap_or(""))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -153,12 +153,15 @@ impl<'a> Text<'a> {
             Some(t) => (t, true),
             None => (full, false),
         };
-        let eol = match text.find('\n') {
-            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        // The first line break decides; YAML's are LF, CRLF and a lone CR (old Mac files), and
+        // both parsers (saphyr's, libyaml's) read all three.
+        let eol = match text.find(['\n', '\r']).map(|i| &text.as_bytes()[i..]) {
+            Some([b'\r', b'\n', ..]) => "\r\n",
+            Some([b'\r', ..]) => "\r",
             _ => "\n",
         };
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_all(text.as_bytes(), b'\n').map(|i| i + 1));
+        line_starts.extend(break_ends(text));
         let templates = find_templates(text);
         let masked = if templates.is_empty() {
             Cow::Borrowed(text)
@@ -184,11 +187,16 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// Whether the text ends with a line break (LF, CRLF or a lone CR).
+    pub fn ends_with_break(&self) -> bool {
+        self.text.ends_with(['\n', '\r'])
+    }
+
     /// Number of lines (a final line without a newline counts; an empty last line does not).
     pub fn lines(&self) -> usize {
         if self.text.is_empty() {
             0
-        } else if self.text.ends_with('\n') {
+        } else if self.ends_with_break() {
             self.line_starts.len() - 1
         } else {
             self.line_starts.len()
@@ -288,11 +296,36 @@ pub enum LineKind {
     Content,
 }
 
-fn memchr_all(hay: &[u8], c: u8) -> impl Iterator<Item = usize> + '_ {
-    hay.iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == c)
-        .map(|(i, _)| i)
+/// The byte offsets just after each line break of `text` (LF, CRLF, or a CR alone), the way
+/// YAML counts lines.
+pub fn break_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = text.as_bytes();
+    b.iter().enumerate().filter_map(move |(i, c)| match c {
+        b'\n' => Some(i + 1),
+        b'\r' if b.get(i + 1) != Some(&b'\n') => Some(i + 1),
+        _ => None,
+    })
+}
+
+/// The lines of `text`, each with its line break (LF, CRLF or a lone CR), the way YAML counts
+/// them.
+pub fn lines_with_breaks(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut at = 0;
+    let mut ends = break_ends(text).chain(std::iter::once(text.len()));
+    std::iter::from_fn(move || {
+        let e = ends.next()?;
+        if e == at && e == text.len() {
+            return None;
+        }
+        let line = &text[at..e];
+        at = e;
+        Some(line)
+    })
+}
+
+/// The lines of `text` without their line breaks (see [`lines_with_breaks`]).
+pub fn yaml_lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    lines_with_breaks(text).map(|l| l.trim_end_matches(['\n', '\r']))
 }
 
 /// Byte ranges of Go template expressions (`{{ ... }}`, also `{{- ... -}}`). They live in
@@ -426,14 +459,13 @@ pub fn scan(text: &Text<'_>) -> Result<Scan, ParseError> {
                 // at its key's indentation (`key: [` ... `]`); this parser does not. Indent such a
                 // line by one space for this parse only: line numbers stay, and the gate's
                 // parser reads the real text.
-                let line = source.lines().nth(e.line).unwrap_or("");
+                let line = yaml_lines(&source).nth(e.line).unwrap_or("");
                 let closing = line.trim_start().starts_with([']', '}']);
                 if !closing || shifted.contains(&e.line) {
                     return Err(e);
                 }
                 shifted.push(e.line);
-                let start = source
-                    .split_inclusive('\n')
+                let start = lines_with_breaks(&source)
                     .take(e.line)
                     .map(str::len)
                     .sum::<usize>();
@@ -449,12 +481,11 @@ pub fn scan(text: &Text<'_>) -> Result<Scan, ParseError> {
                 // Go's YAML accept; this parser wants a space. Read the tab as a space for this
                 // parse only (same length: positions stay); the gate's libyaml reads the
                 // real text.
-                let start = source
-                    .split_inclusive('\n')
+                let start = lines_with_breaks(&source)
                     .take(e.line)
                     .map(str::len)
                     .sum::<usize>();
-                let line = source[start..].split('\n').next().unwrap_or("");
+                let line = yaml_lines(&source[start..]).next().unwrap_or("");
                 let Some(at) = line.find(":\t") else {
                     return Err(e);
                 };
@@ -857,6 +888,23 @@ mod tests {
         let style = style_of(&t, Some(&r));
         assert_eq!(style.indent, 4);
         assert!(!style.seq_indent);
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let src = "a:\r  b: 1\r\r  c: 'x'\r";
+        let t = Text::new(src);
+        assert_eq!(t.eol, "\r");
+        assert_eq!(t.lines(), 4);
+        assert_eq!(t.line(3), "  c: 'x'");
+        let r = root(&t);
+        let c = &r.get("a").unwrap().1.get("c").unwrap().1;
+        assert_eq!((c.start.line, c.start.col), (3, 5));
+        assert_eq!(&src[c.start.byte..c.end.byte], "'x'");
+        assert_eq!(Text::new("a: 1\r\nb: 2\r\n").eol, "\r\n");
+        assert_eq!(Text::new("a: 1\nb: 2\r").eol, "\n");
+        let lines: Vec<&str> = lines_with_breaks("a\rb\r\nc\nd").collect();
+        assert_eq!(lines, ["a\r", "b\r\n", "c\n", "d"]);
     }
 
     #[test]

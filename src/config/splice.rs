@@ -182,7 +182,7 @@ impl<'a> Ctx<'_, 'a, '_> {
     fn insert_after_line(&mut self, line: usize, lines: &[String]) {
         let at = self.t.line_end_incl(line);
         let mut text = String::new();
-        if at == self.t.text.len() && !self.t.text.is_empty() && !self.t.text.ends_with('\n') {
+        if at == self.t.text.len() && !self.t.text.is_empty() && !self.t.ends_with_break() {
             if let Some(l) = self.open_block_scalar_at_eof() {
                 self.blocked_at_eof = Some(l);
             }
@@ -202,7 +202,7 @@ impl<'a> Ctx<'_, 'a, '_> {
     /// `hunter2\n`). A strip-chomped one (`|-`) drops the break, so adding it changes nothing.
     fn open_block_scalar_at_eof(&self) -> Option<usize> {
         let text = self.t.text;
-        if text.is_empty() || text.ends_with('\n') || self.scan.doc_end_line.is_some() {
+        if text.is_empty() || self.t.ends_with_break() || self.scan.doc_end_line.is_some() {
             return None;
         }
         let mut node = self.scan.root.as_ref()?;
@@ -1016,7 +1016,7 @@ impl<'a> Ctx<'_, 'a, '_> {
         let start = self.t.line_start(dash.line);
         let end = self.t.line_end_incl(item.end.line);
         let mut text = self.join(&lines);
-        if end == self.t.text.len() && !self.t.text.ends_with('\n') {
+        if end == self.t.text.len() && !self.t.ends_with_break() {
             // The item ended the file without a newline: keep it that way.
             text.truncate(text.len() - self.eol().len());
         }

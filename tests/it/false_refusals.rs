@@ -83,7 +83,8 @@ fn standard_tags_on_oidc_and_clients_are_their_plain_meaning() {
     let out = merges("first.yml", old);
     assert!(out.first_time_setup);
     // A flow list with a tag is still read as a flow list (its message names it).
-    let old = format!("identity_providers:\n  oidc:\n{KEYS}    clients: !!seq [{{client_id: a}}]\n");
+    let old =
+        format!("identity_providers:\n  oidc:\n{KEYS}    clients: !!seq [{{client_id: a}}]\n");
     let e = support::merge(&doc("flow.yml", &old), &memos(), OnDuplicate::Refuse)
         .unwrap_err()
         .to_string();
@@ -95,18 +96,42 @@ fn standard_tags_on_oidc_and_clients_are_their_plain_meaning() {
 #[test]
 fn tagged_null_sections_are_filled_and_lose_the_tag() {
     for (name, old) in [
-        ("oidc_tag.yml", "log:\n  level: info\nidentity_providers:\n  oidc: !!null\n".to_string()),
-        ("oidc_tag_comment.yml", "identity_providers:\n  oidc: !!null  # later\nlog:\n  level: info\n".to_string()),
-        ("oidc_tag_tilde.yml", "identity_providers:\n  oidc: !!null ~\n".to_string()),
-        ("oidc_tilde.yml", "identity_providers:\n  oidc: ~\n".to_string()),
-        ("oidc_null.yml", "identity_providers:\n  oidc: null\n".to_string()),
-        ("clients_tag.yml", format!("identity_providers:\n  oidc:\n{KEYS}    clients: !!null\n")),
-        ("ip_tag.yml", "identity_providers: !!null\nlog:\n  level: info\n".to_string()),
+        (
+            "oidc_tag.yml",
+            "log:\n  level: info\nidentity_providers:\n  oidc: !!null\n".to_string(),
+        ),
+        (
+            "oidc_tag_comment.yml",
+            "identity_providers:\n  oidc: !!null  # later\nlog:\n  level: info\n".to_string(),
+        ),
+        (
+            "oidc_tag_tilde.yml",
+            "identity_providers:\n  oidc: !!null ~\n".to_string(),
+        ),
+        (
+            "oidc_tilde.yml",
+            "identity_providers:\n  oidc: ~\n".to_string(),
+        ),
+        (
+            "oidc_null.yml",
+            "identity_providers:\n  oidc: null\n".to_string(),
+        ),
+        (
+            "clients_tag.yml",
+            format!("identity_providers:\n  oidc:\n{KEYS}    clients: !!null\n"),
+        ),
+        (
+            "ip_tag.yml",
+            "identity_providers: !!null\nlog:\n  level: info\n".to_string(),
+        ),
     ] {
         let out = merges(name, &old);
         let new = new_text(&out);
         assert!(!new.contains("!!null"), "{name}: the tag stayed:\n{new}");
-        assert!(!new.contains(": ~") && !new.contains(": null"), "{name}:\n{new}");
+        assert!(
+            !new.contains(": ~") && !new.contains(": null"),
+            "{name}:\n{new}"
+        );
     }
 }
 
@@ -131,11 +156,16 @@ fn braces_in_comments_open_no_template() {
 /// empty value, replaced by the new item.
 #[test]
 fn empty_flow_clients_on_the_next_line_are_replaced() {
-    let old = format!("identity_providers:\n  oidc:\n{KEYS}    clients:\n      []\nlog:\n  level: info\n");
+    let old = format!(
+        "identity_providers:\n  oidc:\n{KEYS}    clients:\n      []\nlog:\n  level: info\n"
+    );
     let out = merges("next_line.yml", &old);
     let new = new_text(&out);
     assert!(!new.contains("[]"), "{new}");
-    assert!(new.contains("    clients:\n      - client_id: 'memos'\n"), "{new}");
+    assert!(
+        new.contains("    clients:\n      - client_id: 'memos'\n"),
+        "{new}"
+    );
     // With a comment after it, the comment stays.
     let old = format!("identity_providers:\n  oidc:\n{KEYS}    clients:\n      [] # none yet\n");
     let new = merges("next_line_comment.yml", &old);
