@@ -170,6 +170,10 @@ fn empty_flow_clients_on_the_next_line_are_replaced() {
     let old = format!("identity_providers:\n  oidc:\n{KEYS}    clients:\n      [] # none yet\n");
     let new = merges("next_line_comment.yml", &old);
     assert!(new_text(&new).contains("# none yet"));
+    // `~` below `clients:` is the same empty value (it was refused, merge_cases' null_below).
+    let old = format!("identity_providers:\n  oidc:\n{KEYS}    clients:\n      ~\n");
+    let out = merges("null_below.yml", &old);
+    assert!(!new_text(&out).contains('~'));
     // An empty section on its own line is filled the same way.
     let old = "identity_providers:\n  oidc:\n    ~\n";
     let out = merges("oidc_next_line.yml", old);
