@@ -668,11 +668,14 @@ fn build<'i>(
 }
 
 /// Whether the collection that starts at byte `at` opens with `bracket`, past its properties
-/// (an anchor `&a` and a tag `!!seq`, in either order, each followed by blanks): the node's
-/// start is that of its first property.
+/// (an anchor `&a` and a tag `!!seq`, in either order), the blanks, line breaks and comments
+/// after them: the node's start is that of its first property (`!!seq` then `[]` on the next
+/// line is a flow sequence).
 fn opens_with(text: &Text<'_>, mut at: usize, bracket: u8) -> bool {
     let b = text.masked.as_bytes();
+    let mut properties = false;
     while matches!(b.get(at), Some(b'&' | b'!')) {
+        properties = true;
         while at < b.len() && !matches!(b[at], b' ' | b'\t' | b'\r' | b'\n') {
             if b[at] == b'<' && b[at - 1] == b'!' {
                 // A verbatim tag (`!<...>`) ends at its `>`.
@@ -684,6 +687,17 @@ fn opens_with(text: &Text<'_>, mut at: usize, bracket: u8) -> bool {
         }
         while at < b.len() && matches!(b[at], b' ' | b'\t') {
             at += 1;
+        }
+    }
+    while properties && at < b.len() {
+        match b[at] {
+            b' ' | b'\t' | b'\r' | b'\n' => at += 1,
+            b'#' => {
+                while at < b.len() && !matches!(b[at], b'\r' | b'\n') {
+                    at += 1;
+                }
+            }
+            _ => break,
         }
     }
     b.get(at) == Some(&bracket)

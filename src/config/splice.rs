@@ -288,46 +288,76 @@ impl<'a> Ctx<'_, 'a, '_> {
     }
 
     /// Removes an empty value (`~`, `null`, `[]`, `{}`, with its tag if it has one: `!!null`,
-    /// `!!seq []`) and the spaces before it, keeping the key and any comment after it. A value
+    /// `!!seq []`) and the blanks before it, keeping the key and any comment after it. A value
     /// on a line of its own below its key (`clients:` then `  []`) goes with its line, unless a
-    /// comment follows it there: then only the value and the blanks after it go.
+    /// comment follows it there: then only the value and the blanks after it go. The lines of
+    /// a value spread over several (`[` ... `]`, or `!!seq` then `[]`) go the same way, the
+    /// key's own line break staying, so the new lines can go right after the key's line.
     fn clear_empty_value(&mut self, k: &Node, v: &Node) -> Result<(), Refusal> {
         if v.start.byte >= v.end.byte {
             return Ok(());
         }
-        let b = self.t.text.as_bytes();
+        let t = self.t;
+        let b = t.text.as_bytes();
         let blank = |c: &u8| matches!(c, b' ' | b'\t');
-        if v.start.line != k.end.line {
-            let line_start = self.t.line_start(v.start.line);
-            let line_end = self.t.line_end_incl(v.end.line);
-            let rest = &b[v.end.byte..line_end];
-            let after = rest.iter().take_while(|c| blank(c)).count();
-            let (start, end) = if !b[line_start..v.start.byte].iter().all(blank) {
-                return shape(
-                    "an empty value that shares its line with other text; remove it or put it on the key's line",
-                    Some(v.start.line),
-                );
-            } else if rest[after..].iter().all(|c| matches!(c, b'\r' | b'\n')) {
-                (line_start, line_end)
+        if b[v.start.byte..v.end.byte].contains(&b'#') {
+            return shape(
+                "an empty value with a comment inside it; remove the comment (or the value) and merge again",
+                Some(v.start.line),
+            );
+        }
+        let own_line = v.start.line != k.end.line;
+        let first_start = t.line_start(v.start.line);
+        if own_line && !b[first_start..v.start.byte].iter().all(blank) {
+            return shape(
+                "an empty value that shares its line with other text; remove it or put it on the key's line",
+                Some(v.start.line),
+            );
+        }
+        // What follows the value on its last line: only blanks (its line break goes too when
+        // the value has lines of its own), or a comment, which stays.
+        let last_end = t.line_end_incl(v.end.line);
+        let after = b[v.end.byte..last_end]
+            .iter()
+            .take_while(|c| blank(c))
+            .count();
+        let rest_blank = b[v.end.byte + after..last_end]
+            .iter()
+            .all(|c| matches!(c, b'\r' | b'\n'));
+        let tail_end = if rest_blank {
+            last_end
+        } else {
+            v.end.byte + after
+        };
+        let mut cut = |start: usize, end: usize| {
+            if start < end {
+                self.edits.push(Edit {
+                    start,
+                    end,
+                    text: String::new(),
+                });
+            }
+        };
+        if own_line {
+            let start = if rest_blank || v.end.line > v.start.line {
+                first_start
             } else {
-                (v.start.byte, v.end.byte + after)
+                v.start.byte
             };
-            self.edits.push(Edit {
-                start,
-                end,
-                text: String::new(),
-            });
+            cut(start, tail_end);
             return Ok(());
         }
         let mut s = v.start.byte;
         while s > 0 && blank(&b[s - 1]) {
             s -= 1;
         }
-        self.edits.push(Edit {
-            start: s,
-            end: v.end.byte,
-            text: String::new(),
-        });
+        if v.end.line == v.start.line {
+            cut(s, v.end.byte);
+        } else {
+            // The part on the key's line, its line break kept; then the value's other lines.
+            cut(s, first_start + t.line(v.start.line).len());
+            cut(t.line_start(v.start.line + 1), tail_end);
+        }
         Ok(())
     }
 

@@ -174,6 +174,43 @@ fn empty_flow_clients_on_the_next_line_are_replaced() {
     let old = format!("identity_providers:\n  oidc:\n{KEYS}    clients:\n      ~\n");
     let out = merges("null_below.yml", &old);
     assert!(!new_text(&out).contains('~'));
+    // A tag on the key's line and `[]` below it.
+    let old = format!("identity_providers:\n  oidc:\n{KEYS}    clients: !!seq\n      []\n");
+    let out = merges("tag_then_next_line.yml", &old);
+    assert!(new_text(&out).contains("    clients:\n      - client_id: 'memos'\n"));
+    // An empty flow list spread over lines (`[` then `]`) used to panic (an insertion inside
+    // the removed range); it is one empty value too.
+    for (name, value) in [
+        ("spread.yml", "    clients: [\n    ]\n"),
+        (
+            "spread_below.yml",
+            "    clients:\n      [\n\n      ]  # none\n",
+        ),
+    ] {
+        let old = format!("identity_providers:\n  oidc:\n{KEYS}{value}log: {{}}\n");
+        let d = doc(name, &old);
+        let out = support::merge(&d, &memos(), OnDuplicate::Refuse)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let new = new_text(&out);
+        assert!(
+            new.starts_with(&format!(
+                "identity_providers:\n  oidc:\n{KEYS}    clients:\n      - client_id: 'memos'\n"
+            )),
+            "{name}:\n{new}"
+        );
+        assert!(new.ends_with("log: {}\n"), "{name}:\n{new}");
+        assert_eq!(clients_of(new).len(), 1, "{name}");
+    }
+    // A comment inside an empty flow list is not thrown away.
+    let old = format!("identity_providers:\n  oidc:\n{KEYS}    clients: [  # none\n    ]\n");
+    let e = support::merge(
+        &doc("inner_comment.yml", &old),
+        &memos(),
+        OnDuplicate::Refuse,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("comment inside"), "{e}");
     // An empty section on its own line is filled the same way.
     let old = "identity_providers:\n  oidc:\n    ~\n";
     let out = merges("oidc_next_line.yml", old);

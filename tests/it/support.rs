@@ -99,8 +99,9 @@ fn empty_value(v: &str) -> bool {
     match tag {
         "" => ["[]", "{}", "~", "null", ""].contains(&rest),
         "!!null" => ["~", "null", ""].contains(&rest),
-        "!!seq" => rest == "[]",
-        "!!map" => rest == "{}",
+        // A bare `!!seq` / `!!map` whose value is on the next line.
+        "!!seq" => ["[]", ""].contains(&rest),
+        "!!map" => ["{}", ""].contains(&rest),
         _ => false,
     }
 }
