@@ -324,11 +324,6 @@ impl<'a> Ctx<'_, 'a, '_> {
         let rest_blank = b[v.end.byte + after..last_end]
             .iter()
             .all(|c| matches!(c, b'\r' | b'\n'));
-        let tail_end = if rest_blank {
-            last_end
-        } else {
-            v.end.byte + after
-        };
         let mut cut = |start: usize, end: usize| {
             if start < end {
                 self.edits.push(Edit {
@@ -338,13 +333,24 @@ impl<'a> Ctx<'_, 'a, '_> {
                 });
             }
         };
-        if own_line {
-            let start = if rest_blank || v.end.line > v.start.line {
-                first_start
+        // The value's lines from `from` (a line start) to its end: whole lines, or, with a
+        // comment after the value, up to the last line's indentation (the comment keeps it).
+        let to_the_end = |from: usize, cut: &mut dyn FnMut(usize, usize)| {
+            if rest_blank {
+                cut(from, last_end);
             } else {
-                v.start.byte
-            };
-            cut(start, tail_end);
+                let last = t.line_start(v.end.line).max(from);
+                let indent = b[last..].iter().take_while(|c| blank(c)).count();
+                cut(from, last);
+                cut(last + indent, v.end.byte + after);
+            }
+        };
+        if own_line {
+            if v.end.line == v.start.line && !rest_blank {
+                cut(v.start.byte, v.end.byte + after);
+            } else {
+                to_the_end(first_start, &mut cut);
+            }
             return Ok(());
         }
         let mut s = v.start.byte;
@@ -356,7 +362,7 @@ impl<'a> Ctx<'_, 'a, '_> {
         } else {
             // The part on the key's line, its line break kept; then the value's other lines.
             cut(s, first_start + t.line(v.start.line).len());
-            cut(t.line_start(v.start.line + 1), tail_end);
+            to_the_end(t.line_start(v.start.line + 1), &mut cut);
         }
         Ok(())
     }

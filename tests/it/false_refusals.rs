@@ -186,6 +186,7 @@ fn empty_flow_clients_on_the_next_line_are_replaced() {
             "spread_below.yml",
             "    clients:\n      [\n\n      ]  # none\n",
         ),
+        ("spread_comment.yml", "    clients: [\n      ]  # none\n"),
     ] {
         let old = format!("identity_providers:\n  oidc:\n{KEYS}{value}log: {{}}\n");
         let d = doc(name, &old);
@@ -200,6 +201,10 @@ fn empty_flow_clients_on_the_next_line_are_replaced() {
         );
         assert!(new.ends_with("log: {}\n"), "{name}:\n{new}");
         assert_eq!(clients_of(new).len(), 1, "{name}");
+        // A comment after the value keeps its place on its line.
+        if value.contains("# none") {
+            assert!(new.contains("\n      # none\n"), "{name}:\n{new}");
+        }
     }
     // A comment inside an empty flow list is not thrown away.
     let old = format!("identity_providers:\n  oidc:\n{KEYS}    clients: [  # none\n    ]\n");
