@@ -6,7 +6,7 @@
 //! with YAML merge keys (`<<`) resolved: a key added beside a `<<` that brings in the same key
 //! would silently replace what came through it.
 
-use super::scan::{Kind, Node};
+use super::scan::{Kind, Node, Scan, TAG_NULL, TAG_STR, Text, scan, yaml_lines};
 use crate::plan::Addition;
 use saphyr_parser::ScalarStyle;
 use serde::Deserialize;
@@ -41,9 +41,63 @@ pub struct Intended {
 
 /// Parses the first document of a (masked) text. An empty stream is null.
 pub fn parse_first(text: &str) -> Result<Value, String> {
-    match serde_yaml::Deserializer::from_str(text).next() {
+    let text = blank_null_tags(text);
+    match serde_yaml::Deserializer::from_str(&text).next() {
         None => Ok(Value::Null),
         Some(de) => Value::deserialize(de).map_err(|e| e.to_string()),
+    }
+}
+
+/// The text with each `!!null` tag of an empty value (`key: !!null`) replaced by as many
+/// blanks. YAML, libyaml and Go's reader take such a value for null; serde_yaml refuses it
+/// ("invalid value: string \"\", expected null"), and the blank value means the same. The
+/// positional parser only says where those tags are; libyaml reads all the rest.
+fn blank_null_tags(text: &str) -> Cow<'_, str> {
+    if !text.contains("!!null") && !text.contains(TAG_NULL) {
+        return Cow::Borrowed(text);
+    }
+    let t = Text::new(text);
+    let Ok(Scan {
+        root: Some(root), ..
+    }) = scan(&t)
+    else {
+        return Cow::Borrowed(text);
+    };
+    let mut tags = Vec::new();
+    empty_null_tags(&t, &root, &mut tags);
+    if tags.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let bom = text.len() - t.text.len();
+    let mut b = text.as_bytes().to_vec();
+    for (s, e) in tags {
+        b[bom + s..bom + e].fill(b' ');
+    }
+    String::from_utf8(b).map_or(Cow::Borrowed(text), Cow::Owned)
+}
+
+/// The byte ranges of the `!!null` tags on empty scalars under `n`.
+fn empty_null_tags(t: &Text<'_>, n: &Node, out: &mut Vec<(usize, usize)>) {
+    match &n.kind {
+        Kind::Scalar(v, ScalarStyle::Plain)
+            if v.is_empty() && n.tag.as_deref() == Some(TAG_NULL) =>
+        {
+            let span = &t.text.as_bytes()[n.start.byte..n.end.byte.max(n.start.byte)];
+            // Past an anchor (`&a !!null`): the tag is the run that starts at its `!`.
+            if let Some(at) = span.iter().position(|&c| c == b'!') {
+                let len = span[at..]
+                    .iter()
+                    .position(|c| c.is_ascii_whitespace())
+                    .unwrap_or(span.len() - at);
+                out.push((n.start.byte + at, n.start.byte + at + len));
+            }
+        }
+        Kind::Seq(items, _) => items.iter().for_each(|i| empty_null_tags(t, i, out)),
+        Kind::Map(entries, _) => entries.iter().for_each(|(k, v)| {
+            empty_null_tags(t, k, out);
+            empty_null_tags(t, v, out);
+        }),
+        _ => {}
     }
 }
 
@@ -60,10 +114,14 @@ enum Sem<'a> {
     Tagged(&'a str, Box<Sem<'a>>),
 }
 
+/// A node's meaning. The standard tags mean what they say and no more: `!!map` on a mapping and
+/// `!!seq` on a sequence are the untagged node, `!!str` makes a scalar a string (as quoting
+/// does), `!!null` on an empty value (or `~`, `null`) is null. Any other tag stays.
 fn sem(n: &Node) -> Sem<'_> {
+    let tag = n.tag.as_deref();
     let s = match &n.kind {
         Kind::Scalar(v, style) => {
-            let plain = *style == ScalarStyle::Plain;
+            let plain = *style == ScalarStyle::Plain && tag != Some(TAG_STR);
             // Plain empty, `~` and `null` are all null.
             if plain && (v.is_empty() || v == "~" || v == "null" || v == "Null" || v == "NULL") {
                 Sem::Scalar(Cow::Borrowed(""), true)
@@ -75,9 +133,12 @@ fn sem(n: &Node) -> Sem<'_> {
         Kind::Map(entries, _) => Sem::Map(entries.iter().map(|(k, v)| (sem(k), sem(v))).collect()),
         Kind::Alias(id) => Sem::Alias(*id),
     };
-    let s = match &n.tag {
-        Some(t) => Sem::Tagged(t.as_str(), Box::new(s)),
-        None => s,
+    let standard = n.plain_collection_tag()
+        || tag == Some(TAG_STR) && matches!(n.kind, Kind::Scalar(..))
+        || tag == Some(TAG_NULL) && n.is_null();
+    let s = match tag {
+        Some(t) if !standard => Sem::Tagged(t, Box::new(s)),
+        _ => s,
     };
     if n.anchor != 0 {
         Sem::Anchored(n.anchor, Box::new(s))
@@ -170,8 +231,11 @@ fn set<'a>(mut m: &mut Sem<'a>, key: &str, value: Sem<'a>, what: &str) -> Result
     Ok(())
 }
 
-/// The anchor ids on the path that the change goes through, for the alias check.
-fn path_anchors(doc: &Sem<'_>, out: &mut Vec<usize>) {
+/// The anchor ids on the path that the change goes through, for the alias check: those of
+/// `identity_providers`, `oidc` and `clients`, and of the client item `item` when the change is
+/// inside one (a replace or a rotate). Appending an item changes no existing item, so their
+/// anchors (`- &c1`, used by a later `- <<: *c1`) do not count then.
+fn path_anchors(doc: &Sem<'_>, item: Option<usize>, out: &mut Vec<usize>) {
     let mut node = doc;
     for key in ["identity_providers", "oidc", "clients"] {
         if let Sem::Anchored(id, inner) = node {
@@ -184,25 +248,14 @@ fn path_anchors(doc: &Sem<'_>, out: &mut Vec<usize>) {
             None => return,
         }
     }
-    match node {
-        Sem::Anchored(id, inner) => {
-            out.push(*id);
-            if let Sem::Seq(items) = &**inner {
-                for i in items {
-                    if let Sem::Anchored(id, _) = i {
-                        out.push(*id);
-                    }
-                }
-            }
-        }
-        Sem::Seq(items) => {
-            for i in items {
-                if let Sem::Anchored(id, _) = i {
-                    out.push(*id);
-                }
-            }
-        }
-        _ => {}
+    if let Sem::Anchored(id, inner) = node {
+        out.push(*id);
+        node = inner;
+    }
+    if let (Sem::Seq(items), Some(i)) = (node, item)
+        && let Some(Sem::Anchored(id, _)) = items.get(i)
+    {
+        out.push(*id);
     }
 }
 
@@ -238,7 +291,11 @@ fn add_entry_sem(base: &mut Sem<'_>, what: &str, a: &Addition) -> Result<(), Str
 fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>, String> {
     let mut doc = old.map(sem).unwrap_or(Sem::Scalar(Cow::Borrowed(""), true));
     let mut anchors = Vec::new();
-    path_anchors(&doc, &mut anchors);
+    let item = match &change.client {
+        ClientChange::Append(_) => None,
+        ClientChange::Replace(i, _) | ClientChange::SetSecret(i, ..) => Some(*i),
+    };
+    path_anchors(&doc, item, &mut anchors);
     if !anchors.is_empty() && uses_alias(&doc, &anchors) {
         return Err(
             "the section being changed carries an anchor (&name) that an alias (*name) uses elsewhere, so the change would show up there too; merge by hand".into(),
@@ -585,15 +642,13 @@ fn value_diff(a: &Value, b: &Value, path: &str) -> Option<String> {
 
 /// A block of inserted lines moved left to column 0, so it parses on its own.
 fn dedent(block: &str) -> String {
-    let min = block
-        .lines()
+    let min = yaml_lines(block)
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.len() - l.trim_start_matches(' ').len())
         .min()
         .unwrap_or(0);
-    block
-        .lines()
-        .map(|l| l.get(min..).unwrap_or("").trim_end_matches('\r'))
+    yaml_lines(block)
+        .map(|l| l.get(min..).unwrap_or(""))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -611,7 +666,6 @@ fn validates(text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::scan::{Text, scan};
     use serde_json::json;
 
     fn root(text: &str) -> Option<Node> {
@@ -663,6 +717,17 @@ mod tests {
         // Quoted where a boolean was meant.
         let new = format!("{OLD}      - client_id: 'new'\n        public: 'true'\n");
         assert!(run(OLD, &new, &append()).unwrap_err().contains("public"));
+    }
+
+    #[test]
+    fn item_anchors_count_only_for_a_change_inside_the_item() {
+        let old = "identity_providers:\n  oidc:\n    clients:\n      - &c1\n        client_id: x\n      - <<: *c1\n        client_id: y\n";
+        let new = format!("{old}      - client_id: 'new'\n        public: true\n");
+        assert_eq!(run(old, &new, &append()), Ok(()));
+        let mut change = append();
+        change.client = ClientChange::SetSecret(0, "client_secret".into(), "s".into());
+        let e = run(old, &new, &change).unwrap_err();
+        assert!(e.contains("anchor"), "{e}");
     }
 
     #[test]
@@ -803,6 +868,32 @@ mod tests {
         assert_eq!(run(old, new, &append()), Ok(()));
         let e = check_whole(old, new, &append()).unwrap_err();
         assert!(e.contains("note would change"), "{e}");
+    }
+
+    #[test]
+    fn standard_tags_mean_the_plain_node() {
+        let old = "identity_providers: !!map\n  oidc: !!map\n    clients: !!seq\n      - client_id: !!str x\n";
+        let new = format!("{old}      - client_id: 'new'\n        public: true\n");
+        assert_eq!(run(old, &new, &append()), Ok(()));
+        assert_eq!(check_whole(old, &new, &append()), Ok(()));
+        // `!!str` is a string like a quoted scalar: `!!str true` is not the boolean.
+        let new = new.replace("public: true", "public: !!str true");
+        assert!(run(old, &new, &append()).unwrap_err().contains("public"));
+        // Another tag stays part of the meaning.
+        let odd = root("identity_providers:\n  oidc: !custom\n    clients: []\n");
+        let e = expected_sem(odd.as_ref(), &append()).unwrap_err();
+        assert!(e.contains("oidc is not a mapping"), "{e}");
+    }
+
+    #[test]
+    fn an_empty_null_tag_reads_as_null_for_libyaml() {
+        assert_eq!(
+            parse_first("a: !!null\nb: &n !!null # c\nc: !!null ~\nd: '!!null'\n").unwrap(),
+            parse_first("a:\nb: &n # c\nc: ~\nd: '!!null'\n").unwrap()
+        );
+        let old = "log: {}\nidentity_providers:\n  oidc:\n    clients: !!null\n";
+        let new = "log: {}\nidentity_providers:\n  oidc:\n    clients:\n      - client_id: 'new'\n        public: true\n";
+        assert_eq!(check_whole(old, new, &append()), Ok(()));
     }
 
     #[test]

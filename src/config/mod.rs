@@ -463,9 +463,7 @@ fn edits_diff(old: &str, new: &str, edits: &[splice::Edit], shift: usize, path: 
     let name = path.display().to_string();
     let mut sorted: Vec<&splice::Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| (e.start, e.end));
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(old.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    let line_starts: Vec<usize> = std::iter::once(0).chain(scan::break_ends(old)).collect();
     let line_of = |b: usize| match line_starts.binary_search(&b) {
         Ok(l) => l,
         Err(l) => l - 1,
@@ -534,13 +532,18 @@ fn edits_diff(old: &str, new: &str, edits: &[splice::Edit], shift: usize, path: 
                     };
                     out.push(sign);
                     out.push_str(c.value());
+                    if c.value().ends_with('\r') {
+                        // A lone CR (old Mac line endings) ends no line on a terminal.
+                        out.push('\n');
+                    }
                     if c.missing_newline() {
                         out.push_str("\n\\ No newline at end of file\n");
                     }
                 }
             }
         }
-        let added = seg_new.matches('\n').count() as isize - seg_old.matches('\n').count() as isize;
+        let added = scan::break_ends(&seg_new).count() as isize
+            - scan::break_ends(seg_old).count() as isize;
         delta += added;
     }
     let _ = new;

@@ -58,15 +58,25 @@ impl Node {
         }
     }
 
-    /// Whether this is an empty value: `key:` with nothing, `~` or `null`.
+    /// Whether this is an empty value: `key:` with nothing, `~` or `null`, untagged or tagged
+    /// `!!null`.
     pub fn is_null(&self) -> bool {
-        self.tag.is_none()
+        matches!(self.tag.as_deref(), None | Some(TAG_NULL))
             && matches!(&self.kind, Kind::Scalar(s, ScalarStyle::Plain) if s.is_empty() || s == "~" || s == "null" || s == "Null" || s == "NULL")
     }
 
-    /// Whether this is an empty flow collection (`[]` or `{}`).
+    /// Whether the node's tag, if any, is the standard one that its form has anyway: `!!map`
+    /// on a mapping, `!!seq` on a sequence (a node tagged so means what the untagged one does).
+    pub fn plain_collection_tag(&self) -> bool {
+        matches!(
+            (self.tag.as_deref(), &self.kind),
+            (None, _) | (Some(TAG_MAP), Kind::Map(..)) | (Some(TAG_SEQ), Kind::Seq(..))
+        )
+    }
+
+    /// Whether this is an empty flow collection (`[]` or `{}`; `!!seq []` and `!!map {}` too).
     pub fn is_empty_flow(&self) -> bool {
-        if self.tag.is_some() {
+        if !self.plain_collection_tag() {
             return false;
         }
         match &self.kind {
@@ -107,6 +117,15 @@ impl Node {
     }
 }
 
+/// The standard tags (`!!map`, `!!seq`, `!!str`, `!!null`) as the parser resolves them.
+pub const TAG_MAP: &str = "tag:yaml.org,2002:map";
+/// See [`TAG_MAP`].
+pub const TAG_SEQ: &str = "tag:yaml.org,2002:seq";
+/// See [`TAG_MAP`].
+pub const TAG_STR: &str = "tag:yaml.org,2002:str";
+/// See [`TAG_MAP`].
+pub const TAG_NULL: &str = "tag:yaml.org,2002:null";
+
 /// The character that replaces every byte of a template expression before parsing.
 pub const MASK: u8 = b'x';
 
@@ -134,12 +153,15 @@ impl<'a> Text<'a> {
             Some(t) => (t, true),
             None => (full, false),
         };
-        let eol = match text.find('\n') {
-            Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        // The first line break decides; YAML's are LF, CRLF and a lone CR (old Mac files), and
+        // both parsers (saphyr's, libyaml's) read all three.
+        let eol = match text.find(['\n', '\r']).map(|i| &text.as_bytes()[i..]) {
+            Some([b'\r', b'\n', ..]) => "\r\n",
+            Some([b'\r', ..]) => "\r",
             _ => "\n",
         };
         let mut line_starts = vec![0];
-        line_starts.extend(memchr_all(text.as_bytes(), b'\n').map(|i| i + 1));
+        line_starts.extend(break_ends(text));
         let templates = find_templates(text);
         let masked = if templates.is_empty() {
             Cow::Borrowed(text)
@@ -165,11 +187,16 @@ impl<'a> Text<'a> {
         }
     }
 
+    /// Whether the text ends with a line break (LF, CRLF or a lone CR).
+    pub fn ends_with_break(&self) -> bool {
+        self.text.ends_with(['\n', '\r'])
+    }
+
     /// Number of lines (a final line without a newline counts; an empty last line does not).
     pub fn lines(&self) -> usize {
         if self.text.is_empty() {
             0
-        } else if self.text.ends_with('\n') {
+        } else if self.ends_with_break() {
             self.line_starts.len() - 1
         } else {
             self.line_starts.len()
@@ -269,21 +296,55 @@ pub enum LineKind {
     Content,
 }
 
-fn memchr_all(hay: &[u8], c: u8) -> impl Iterator<Item = usize> + '_ {
-    hay.iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == c)
-        .map(|(i, _)| i)
+/// The byte offsets just after each line break of `text` (LF, CRLF, or a CR alone), the way
+/// YAML counts lines.
+pub fn break_ends(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let b = text.as_bytes();
+    b.iter().enumerate().filter_map(move |(i, c)| match c {
+        b'\n' => Some(i + 1),
+        b'\r' if b.get(i + 1) != Some(&b'\n') => Some(i + 1),
+        _ => None,
+    })
 }
 
-/// Byte ranges of Go template expressions (`{{ ... }}`, also `{{- ... -}}`). An expression may
-/// not span lines past a few; an unclosed `{{` is left alone.
+/// The lines of `text`, each with its line break (LF, CRLF or a lone CR), the way YAML counts
+/// them.
+pub fn lines_with_breaks(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let mut at = 0;
+    let mut ends = break_ends(text).chain(std::iter::once(text.len()));
+    std::iter::from_fn(move || {
+        let e = ends.next()?;
+        if e == at && e == text.len() {
+            return None;
+        }
+        let line = &text[at..e];
+        at = e;
+        Some(line)
+    })
+}
+
+/// The lines of `text` without their line breaks (see [`lines_with_breaks`]).
+pub fn yaml_lines(text: &str) -> impl Iterator<Item = &str> + '_ {
+    lines_with_breaks(text).map(|l| l.trim_end_matches(['\n', '\r']))
+}
+
+/// Byte ranges of Go template expressions (`{{ ... }}`, also `{{- ... -}}`). They live in
+/// values: a `{{` inside a comment opens none (a `{{` in one comment and a `}}` in a later one
+/// must not mask the lines between). An unclosed `{{` is left alone.
 fn find_templates(text: &str) -> Vec<(usize, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
     while let Some(off) = text[i..].find("{{") {
         let s = i + off;
+        if in_comment(b, s, &out) {
+            // Nothing more on this line can open one.
+            i = b[s..]
+                .iter()
+                .position(|c| matches!(c, b'\n' | b'\r'))
+                .map_or(b.len(), |p| s + p);
+            continue;
+        }
         match text[s + 2..].find("}}") {
             Some(e) => {
                 let mut end = s + 2 + e + 2;
@@ -300,10 +361,52 @@ fn find_templates(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// Whether byte `at` is inside a comment: a `#` at the start of its line's content or after a
+/// blank, outside quotes, comes before it on its line. Quotes count where a quoted scalar can
+/// start (after a blank, `[`, `{` or `,`, or at the line's start), so the apostrophe in
+/// `it's` opens none. `templates` (the expressions found so far) are skipped over: their
+/// quotes and `#` are the template's own.
+fn in_comment(b: &[u8], at: usize, templates: &[(usize, usize)]) -> bool {
+    let line_start = b[..at]
+        .iter()
+        .rposition(|c| matches!(c, b'\n' | b'\r'))
+        .map_or(0, |p| p + 1);
+    let mut j = line_start;
+    let mut quote: Option<u8> = None;
+    // The expressions that end on this line, in order.
+    let first = templates.partition_point(|&(_, e)| e <= line_start);
+    let mut spans = templates[first..].iter().peekable();
+    while j < at {
+        if let Some(&&(s, e)) = spans.peek()
+            && s <= j
+        {
+            j = j.max(e);
+            spans.next();
+            continue;
+        }
+        let c = b[j];
+        let starts = j == line_start || matches!(b[j - 1], b' ' | b'\t' | b'[' | b'{' | b',');
+        match quote {
+            Some(b'"') if c == b'\\' => j += 1,
+            // `''` is a quote inside a single-quoted scalar.
+            Some(b'\'') if c == b'\'' && b.get(j + 1) == Some(&b'\'') => j += 1,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'#' && (j == line_start || matches!(b[j - 1], b' ' | b'\t')) => {
+                return true;
+            }
+            None if matches!(c, b'\'' | b'"') && starts => quote = Some(c),
+            None => {}
+        }
+        j += 1;
+    }
+    false
+}
+
 /// Whether the text has Jinja statements or comments (`{% ... %}`, `{# ... #}`) on a line of
 /// their own, the sign of a template that is not a configuration yet.
 pub fn jinja_line(text: &str) -> Option<usize> {
-    text.lines().position(|l| {
+    yaml_lines(text).position(|l| {
         let t = l.trim_start();
         t.starts_with("{%") || t.starts_with("{#")
     })
@@ -356,14 +459,13 @@ pub fn scan(text: &Text<'_>) -> Result<Scan, ParseError> {
                 // at its key's indentation (`key: [` ... `]`); this parser does not. Indent such a
                 // line by one space for this parse only: line numbers stay, and the gate's
                 // parser reads the real text.
-                let line = source.lines().nth(e.line).unwrap_or("");
+                let line = yaml_lines(&source).nth(e.line).unwrap_or("");
                 let closing = line.trim_start().starts_with([']', '}']);
                 if !closing || shifted.contains(&e.line) {
                     return Err(e);
                 }
                 shifted.push(e.line);
-                let start = source
-                    .split_inclusive('\n')
+                let start = lines_with_breaks(&source)
                     .take(e.line)
                     .map(str::len)
                     .sum::<usize>();
@@ -379,12 +481,11 @@ pub fn scan(text: &Text<'_>) -> Result<Scan, ParseError> {
                 // Go's YAML accept; this parser wants a space. Read the tab as a space for this
                 // parse only (same length: positions stay); the gate's libyaml reads the
                 // real text.
-                let start = source
-                    .split_inclusive('\n')
+                let start = lines_with_breaks(&source)
                     .take(e.line)
                     .map(str::len)
                     .sum::<usize>();
-                let line = source[start..].split('\n').next().unwrap_or("");
+                let line = yaml_lines(&source[start..]).next().unwrap_or("");
                 let Some(at) = line.find(":\t") else {
                     return Err(e);
                 };
@@ -442,6 +543,7 @@ fn scan_source(text: &Text<'_>, source: &str) -> Result<Scan, ParseError> {
         }
     }
     if let Some(r) = &root
+        && r.tag.is_none()
         && r.is_null()
         && matches!(&r.kind, Kind::Scalar(s, _) if s.is_empty())
     {
@@ -503,7 +605,7 @@ fn build<'i>(
             tag: None,
         }),
         Event::SequenceStart(anchor, tag) => {
-            let flow = b.text.masked.as_bytes().get(start.byte) == Some(&b'[');
+            let flow = opens_with(b.text, start.byte, b'[');
             let mut items = Vec::new();
             loop {
                 let (ev, sp) = next()?.ok_or_else(eof)?;
@@ -526,7 +628,7 @@ fn build<'i>(
             }
         }
         Event::MappingStart(anchor, tag) => {
-            let flow = b.text.masked.as_bytes().get(start.byte) == Some(&b'{');
+            let flow = opens_with(b.text, start.byte, b'{');
             let mut entries = Vec::new();
             loop {
                 let (ev, sp) = next()?.ok_or_else(eof)?;
@@ -563,6 +665,42 @@ fn build<'i>(
             line: start.line,
         }),
     }
+}
+
+/// Whether the collection that starts at byte `at` opens with `bracket`, past its properties
+/// (an anchor `&a` and a tag `!!seq`, in either order), the blanks, line breaks and comments
+/// after them: the node's start is that of its first property (`!!seq` then `[]` on the next
+/// line is a flow sequence).
+fn opens_with(text: &Text<'_>, mut at: usize, bracket: u8) -> bool {
+    let b = text.masked.as_bytes();
+    let mut properties = false;
+    while matches!(b.get(at), Some(b'&' | b'!')) {
+        properties = true;
+        while at < b.len() && !matches!(b[at], b' ' | b'\t' | b'\r' | b'\n') {
+            if b[at] == b'<' && b[at - 1] == b'!' {
+                // A verbatim tag (`!<...>`) ends at its `>`.
+                while at < b.len() && b[at] != b'>' {
+                    at += 1;
+                }
+            }
+            at += 1;
+        }
+        while at < b.len() && matches!(b[at], b' ' | b'\t') {
+            at += 1;
+        }
+    }
+    while properties && at < b.len() {
+        match b[at] {
+            b' ' | b'\t' | b'\r' | b'\n' => at += 1,
+            b'#' => {
+                while at < b.len() && !matches!(b[at], b'\r' | b'\n') {
+                    at += 1;
+                }
+            }
+            _ => break,
+        }
+    }
+    b.get(at) == Some(&bracket)
 }
 
 /// Just after the closing bracket of a flow collection (the end event starts at the bracket; its
@@ -764,6 +902,44 @@ mod tests {
         let style = style_of(&t, Some(&r));
         assert_eq!(style.indent, 4);
         assert!(!style.seq_indent);
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line() {
+        let src = "a:\r  b: 1\r\r  c: 'x'\r";
+        let t = Text::new(src);
+        assert_eq!(t.eol, "\r");
+        assert_eq!(t.lines(), 4);
+        assert_eq!(t.line(3), "  c: 'x'");
+        let r = root(&t);
+        let c = &r.get("a").unwrap().1.get("c").unwrap().1;
+        assert_eq!((c.start.line, c.start.col), (3, 5));
+        assert_eq!(&src[c.start.byte..c.end.byte], "'x'");
+        assert_eq!(Text::new("a: 1\r\nb: 2\r\n").eol, "\r\n");
+        assert_eq!(Text::new("a: 1\nb: 2\r").eol, "\n");
+        let lines: Vec<&str> = lines_with_breaks("a\rb\r\nc\nd").collect();
+        assert_eq!(lines, ["a\r", "b\r\n", "c\n", "d"]);
+    }
+
+    #[test]
+    fn comments_open_no_template() {
+        let src = "# {{ a\nk: v # {{ b\n# }}\nq: 'it''s # {{ c }}'\nr: it's # {{ d }}\ns: {{ e \"#\" }} # {{ f }}\n";
+        let t = Text::new(src);
+        let found: Vec<&str> = t.templates.iter().map(|&(s, e)| &src[s..e]).collect();
+        assert_eq!(found, ["{{ c }}", "{{ e \"#\" }}"]);
+    }
+
+    #[test]
+    fn standard_tags_and_flow_style_past_properties() {
+        let t = Text::new("a: !!seq [1]\nb: &x !!map {}\nc: !!null\nd: !!str\ne: !foo\n");
+        let r = root(&t);
+        let v = |k: &str| &r.get(k).unwrap().1;
+        assert!(matches!(v("a").kind, Kind::Seq(_, true)));
+        assert!(v("a").plain_collection_tag());
+        assert!(v("b").is_empty_flow());
+        assert!(v("c").is_null());
+        assert!(!v("d").is_null());
+        assert!(!v("e").is_null());
     }
 
     #[test]

@@ -246,7 +246,7 @@ impl<'a> Ctx<'_, 'a, '_> {
     fn insert_after_line(&mut self, line: usize, lines: &[String]) {
         let at = self.t.line_end_incl(line);
         let mut text = String::new();
-        if at == self.t.text.len() && !self.t.text.is_empty() && !self.t.text.ends_with('\n') {
+        if at == self.t.text.len() && !self.t.text.is_empty() && !self.t.ends_with_break() {
             if let Some(l) = self.open_block_scalar_at_eof() {
                 self.blocked_at_eof = Some(l);
             }
@@ -266,7 +266,7 @@ impl<'a> Ctx<'_, 'a, '_> {
     /// `hunter2\n`). A strip-chomped one (`|-`) drops the break, so adding it changes nothing.
     fn open_block_scalar_at_eof(&self) -> Option<usize> {
         let text = self.t.text;
-        if text.is_empty() || text.ends_with('\n') || self.scan.doc_end_line.is_some() {
+        if text.is_empty() || self.t.ends_with_break() || self.scan.doc_end_line.is_some() {
             return None;
         }
         let mut node = self.scan.root.as_ref()?;
@@ -351,28 +351,83 @@ impl<'a> Ctx<'_, 'a, '_> {
         Ok(Slot::Block(k, v))
     }
 
-    /// Removes an empty value (`~`, `null`, `[]`, `{}`) and the spaces before it, keeping the
-    /// key and any comment after it.
+    /// Removes an empty value (`~`, `null`, `[]`, `{}`, with its tag if it has one: `!!null`,
+    /// `!!seq []`) and the blanks before it, keeping the key and any comment after it. A value
+    /// on a line of its own below its key (`clients:` then `  []`) goes with its line, unless a
+    /// comment follows it there: then only the value and the blanks after it go. The lines of
+    /// a value spread over several (`[` ... `]`, or `!!seq` then `[]`) go the same way, the
+    /// key's own line break staying, so the new lines can go right after the key's line.
     fn clear_empty_value(&mut self, k: &Node, v: &Node) -> Result<(), Refusal> {
         if v.start.byte >= v.end.byte {
             return Ok(());
         }
-        if v.start.line != k.end.line {
+        let t = self.t;
+        let b = t.text.as_bytes();
+        let blank = |c: &u8| matches!(c, b' ' | b'\t');
+        if b[v.start.byte..v.end.byte].contains(&b'#') {
             return shape(
-                "an empty value written on a line of its own; put it on the key's line or remove it",
+                "an empty value with a comment inside it; remove the comment (or the value) and merge again",
                 Some(v.start.line),
             );
         }
-        let b = self.t.text.as_bytes();
+        let own_line = v.start.line != k.end.line;
+        let first_start = t.line_start(v.start.line);
+        if own_line && !b[first_start..v.start.byte].iter().all(blank) {
+            return shape(
+                "an empty value that shares its line with other text; remove it or put it on the key's line",
+                Some(v.start.line),
+            );
+        }
+        // What follows the value on its last line: only blanks (its line break goes too when
+        // the value has lines of its own), or a comment, which stays.
+        let last_end = t.line_end_incl(v.end.line);
+        let after = b[v.end.byte..last_end]
+            .iter()
+            .take_while(|c| blank(c))
+            .count();
+        let rest_blank = b[v.end.byte + after..last_end]
+            .iter()
+            .all(|c| matches!(c, b'\r' | b'\n'));
+        let mut cut = |start: usize, end: usize| {
+            if start < end {
+                self.edits.push(Edit {
+                    start,
+                    end,
+                    text: String::new(),
+                });
+            }
+        };
+        // The value's lines from `from` (a line start) to its end: whole lines, or, with a
+        // comment after the value, up to the last line's indentation (the comment keeps it).
+        let to_the_end = |from: usize, cut: &mut dyn FnMut(usize, usize)| {
+            if rest_blank {
+                cut(from, last_end);
+            } else {
+                let last = t.line_start(v.end.line).max(from);
+                let indent = b[last..].iter().take_while(|c| blank(c)).count();
+                cut(from, last);
+                cut(last + indent, v.end.byte + after);
+            }
+        };
+        if own_line {
+            if v.end.line == v.start.line && !rest_blank {
+                cut(v.start.byte, v.end.byte + after);
+            } else {
+                to_the_end(first_start, &mut cut);
+            }
+            return Ok(());
+        }
         let mut s = v.start.byte;
-        while s > 0 && matches!(b[s - 1], b' ' | b'\t') {
+        while s > 0 && blank(&b[s - 1]) {
             s -= 1;
         }
-        self.edits.push(Edit {
-            start: s,
-            end: v.end.byte,
-            text: String::new(),
-        });
+        if v.end.line == v.start.line {
+            cut(s, v.end.byte);
+        } else {
+            // The part on the key's line, its line break kept; then the value's other lines.
+            cut(s, first_start + t.line(v.start.line).len());
+            to_the_end(t.line_start(v.start.line + 1), &mut cut);
+        }
         Ok(())
     }
 
@@ -1299,7 +1354,7 @@ impl<'a> Ctx<'_, 'a, '_> {
         let start = self.t.line_start(dash.line);
         let end = self.t.line_end_incl(item.end.line);
         let mut text = self.join(&lines);
-        if end == self.t.text.len() && !self.t.text.ends_with('\n') {
+        if end == self.t.text.len() && !self.t.ends_with_break() {
             // The item ended the file without a newline: keep it that way.
             text.truncate(text.len() - self.eol().len());
         }

@@ -61,46 +61,107 @@ pub fn doc(name: &str, text: &str) -> Document {
     Document::from_bytes(name, text.as_bytes().to_vec())
 }
 
+/// The lines of `s` with their line breaks: LF, CRLF or a lone CR (YAML's three).
 fn split_lines(s: &str) -> Vec<&str> {
-    s.split_inclusive('\n').collect()
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for i in 0..b.len() {
+        let end = match b[i] {
+            b'\n' => true,
+            b'\r' => b.get(i + 1) != Some(&b'\n'),
+            _ => false,
+        };
+        if end {
+            out.push(&s[at..=i]);
+            at = i + 1;
+        }
+    }
+    if at < s.len() {
+        out.push(&s[at..]);
+    }
+    out
 }
 
-/// Whether `new_line` is `old_line` with an empty value (`[]`, `{}`, `~`, `null`) removed.
+fn body(l: &str) -> &str {
+    l.trim_end_matches(['\n', '\r'])
+}
+
+/// Whether `v` (a value's text, trimmed) is an empty value: nothing, `[]`, `{}`, `~` or `null`,
+/// optionally after the standard tag that goes with it (`!!null`, `!!seq []`, `!!map {}`).
+fn empty_value(v: &str) -> bool {
+    let v = v.trim();
+    let (tag, rest) = match v.split_once(char::is_whitespace) {
+        Some((t, r)) if t.starts_with('!') => (t, r.trim()),
+        None if v.starts_with('!') => (v, ""),
+        _ => ("", v),
+    };
+    match tag {
+        "" => ["[]", "{}", "~", "null", ""].contains(&rest),
+        "!!null" => ["~", "null", ""].contains(&rest),
+        // A bare `!!seq` / `!!map` whose value is on the next line.
+        "!!seq" => ["[]", ""].contains(&rest),
+        "!!map" => ["{}", ""].contains(&rest),
+        _ => false,
+    }
+}
+
+/// Whether `new_line` is `old_line` with an empty value (`[]`, `{}`, `~`, `null`, `!!null`)
+/// removed.
 fn emptied(old_line: &str, new_line: &str) -> bool {
-    let body = |l: &str| l.trim_end_matches(['\n', '\r']).to_string();
     let (o, n) = (body(old_line), body(new_line));
     let Some(colon) = o.find(':') else {
-        return false;
+        // A value on a line of its own (`  [] # none`) that lost the value before its comment.
+        let t = o.trim_start();
+        return match t.find('#') {
+            Some(i) if i > 0 => {
+                empty_value(&t[..i])
+                    && n.trim_start() == &t[i..]
+                    && n.len() - n.trim_start().len() == o.len() - t.len()
+            }
+            _ => false,
+        };
     };
     let (key, rest) = o.split_at(colon + 1);
     let (value, comment) = match rest.find(" #") {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, ""),
     };
-    let v = value.trim();
-    ["[]", "{}", "~", "null", ""].contains(&v)
+    empty_value(value)
         && n.strip_prefix(key).is_some_and(|r| {
             r.trim() == comment.trim() && (comment.is_empty() || r.starts_with(' '))
         })
 }
 
+/// Whether a deleted old line is an empty value alone on its line (`clients:` then `  []`): the
+/// one line the merge may take away, as the new items go where it was.
+fn empty_value_line(line: &str) -> bool {
+    let t = body(line).trim();
+    !t.is_empty() && empty_value(t)
+}
+
 /// The invariant: the new text is the old text with lines inserted, except that an empty
-/// value may be removed from one line and a final line without a newline may get one.
+/// value may be removed from one line (or, alone on its line, with its line), and a final line
+/// without a newline may get one.
 pub fn invariant(old: &str, new: &str) -> Result<(), String> {
     let a = split_lines(old);
     let b = split_lines(new);
     let diff = similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Myers)
         .diff_slices(&a, &b);
+    let mut emptied_lines = 0;
     for op in diff.ops() {
         match *op {
             similar::DiffOp::Equal { .. } | similar::DiffOp::Insert { .. } => {}
-            similar::DiffOp::Delete { old_index, .. } => {
-                return Err(format!(
-                    "old line {} deleted: {:?}",
-                    old_index + 1,
-                    a[old_index]
-                ));
+            similar::DiffOp::Delete {
+                old_index, old_len, ..
+            } => {
+                for (i, ol) in a[old_index..old_index + old_len].iter().enumerate() {
+                    if !empty_value_line(ol) {
+                        return Err(format!("old line {} deleted: {ol:?}", old_index + i + 1));
+                    }
+                    emptied_lines += 1;
+                }
             }
             similar::DiffOp::Replace {
                 old_index,
@@ -110,18 +171,23 @@ pub fn invariant(old: &str, new: &str) -> Result<(), String> {
             } => {
                 let new_range = &b[new_index..new_index + new_len];
                 for ol in &a[old_index..old_index + old_len] {
-                    let ok = new_range.iter().any(|nl| {
-                        (!ol.ends_with('\n')
-                            && (nl.strip_suffix('\n').map(|x| x.trim_end_matches('\r'))
-                                == Some(ol)))
-                            || emptied(ol, nl)
-                    });
-                    if !ok {
+                    let ends = |l: &str| l.ends_with(['\n', '\r']);
+                    let ok = new_range
+                        .iter()
+                        .any(|nl| (!ends(ol) && ends(nl) && body(nl) == *ol) || emptied(ol, nl));
+                    if !ok && empty_value_line(ol) {
+                        emptied_lines += 1;
+                    } else if !ok {
                         return Err(format!("old line changed: {ol:?}"));
                     }
                 }
             }
         }
+    }
+    if emptied_lines > 1 {
+        return Err(format!(
+            "{emptied_lines} lines of empty values were deleted"
+        ));
     }
     Ok(())
 }
