@@ -337,8 +337,43 @@ fn weaken(item: &Value) -> Value {
     Value::Mapping(out)
 }
 
-fn masked(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b == scan::MASK)
+/// The node an alias refers to (the node carrying its anchor), or the node itself.
+pub(super) fn resolve<'n>(root: &'n scan::Node, n: &'n scan::Node) -> &'n scan::Node {
+    fn find(n: &scan::Node, id: usize, depth: usize) -> Option<&scan::Node> {
+        if n.anchor == id && !matches!(n.kind, scan::Kind::Alias(_)) {
+            return Some(n);
+        }
+        if depth > 64 {
+            return None;
+        }
+        match &n.kind {
+            scan::Kind::Seq(items, _) => items.iter().find_map(|i| find(i, id, depth + 1)),
+            scan::Kind::Map(entries, _) => entries
+                .iter()
+                .find_map(|(k, v)| find(k, id, depth + 1).or_else(|| find(v, id, depth + 1))),
+            _ => None,
+        }
+    }
+    match n.kind {
+        scan::Kind::Alias(id) if id != 0 => find(root, id, 0).unwrap_or(n),
+        _ => n,
+    }
+}
+
+/// The value of `key` in a mapping node, aliases resolved.
+pub(super) fn child<'n>(
+    root: &'n scan::Node,
+    n: Option<&'n scan::Node>,
+    key: &str,
+) -> Option<&'n scan::Node> {
+    let n = resolve(root, n?);
+    n.get(key).map(|(_, v)| resolve(root, v))
+}
+
+/// Whether a template expression makes the value at `n` (never decided by the mask bytes: a
+/// literal `xxxx` is a literal).
+fn templated(t: &scan::Text<'_>, n: Option<&scan::Node>) -> bool {
+    n.is_some_and(|n| t.made_by_template(n))
 }
 
 /// Checks a configuration.
@@ -354,6 +389,21 @@ pub fn check(doc: &Document) -> Result<Report> {
     }
     walk_keys(&root, "", "", &mut findings);
 
+    let empty = scan::Node {
+        kind: scan::Kind::Map(Vec::new(), true),
+        start: scan::Pos::default(),
+        end: scan::Pos::default(),
+        anchored: false,
+        anchor: 0,
+        tag: None,
+    };
+    let proot = parsed.root.as_ref().unwrap_or(&empty);
+    let oidc_node = child(
+        proot,
+        child(proot, Some(proot), "identity_providers"),
+        "oidc",
+    );
+    let clients_node = child(proot, oidc_node, "clients");
     let oidc = root.get("identity_providers").and_then(|i| i.get("oidc"));
     let has_oidc = oidc.is_some_and(|o| !o.is_null());
     let mut clients = Vec::new();
@@ -388,18 +438,12 @@ pub fn check(doc: &Document) -> Result<Report> {
             custom_scopes: names(oidc.get("scopes")),
             lifespans: names(oidc.get("lifespans").and_then(|l| l.get("custom"))),
         };
-        // Lines of the items, from the positional parse.
-        let item_lines: Vec<usize> = parsed
-            .root
-            .as_ref()
-            .and_then(|r| r.get("identity_providers"))
-            .and_then(|(_, ip)| ip.get("oidc"))
-            .and_then(|(_, o)| o.get("clients"))
-            .and_then(|(_, c)| match &c.kind {
-                scan::Kind::Seq(items, _) => Some(items.iter().map(|i| i.start.line + 1).collect()),
-                _ => None,
-            })
-            .unwrap_or_default();
+        // The items and their lines, from the positional parse.
+        let item_nodes: Vec<&scan::Node> = match clients_node.map(|c| &c.kind) {
+            Some(scan::Kind::Seq(items, _)) => items.iter().map(|i| resolve(proot, i)).collect(),
+            _ => Vec::new(),
+        };
+        let item_lines: Vec<usize> = item_nodes.iter().map(|i| i.start.line + 1).collect();
         match oidc.get("clients") {
             None | Some(Value::Null) => findings.push(err(
                 "identity_providers.oidc has no clients: Authelia needs at least one",
@@ -413,6 +457,7 @@ pub fn check(doc: &Document) -> Result<Report> {
                 let mut seen: Vec<String> = Vec::new();
                 for (i, item) in items.iter().enumerate() {
                     let line = item_lines.get(i).copied();
+                    let node = item_nodes.get(i).copied();
                     let mut report = ClientReport {
                         client_id: String::new(),
                         client_name: None,
@@ -439,12 +484,16 @@ pub fn check(doc: &Document) -> Result<Report> {
                         Ok(mut c) => {
                             report.client_id = c.client_id.clone();
                             report.client_name = c.client_name.clone();
-                            let templated_secret = c.client_secret.as_deref().is_some_and(masked);
+                            let secret_node = child(proot, node, "client_secret")
+                                .or_else(|| child(proot, node, "secret"));
+                            let templated_secret = templated(&t, secret_node);
                             if templated_secret {
                                 // The real value comes from a template: assume a valid digest.
                                 c.client_secret = Some(crate::secret::STAND_IN_DIGEST.into());
                             }
-                            let templated_id = masked(&c.client_id) || no_id;
+                            let id_node = child(proot, node, "client_id")
+                                .or_else(|| child(proot, node, "id"));
+                            let templated_id = templated(&t, id_node) || no_id;
                             let mut f: Vec<_> = client::validate(&c, &ctx)
                                 .into_iter()
                                 .filter(|x| !(templated_id && x.message.contains("client id")))

@@ -88,3 +88,38 @@ fn client_secret_jwt_with_a_digest_is_an_error() {
     ));
     assert!(r.errors >= 1 && t.contains("a digest is refused"), "{t}");
 }
+
+/// A literal value made of the mask's letter is not a template: only a `{{ ... }}` span makes
+/// one (scan.rs `Text::made_by_template`). Here a literal `xxxx` secret is plaintext and a
+/// literal `xxx` id used twice is a duplicate (identity_providers.go:640-660), while the real
+/// template beside them is still taken for a digest.
+#[test]
+fn a_literal_that_looks_like_the_mask_is_not_a_template() {
+    let (r, t) = run(concat!(
+        "      - client_id: xxx\n",
+        "        client_secret: 'xxxxxxxxxxxxxxxx'\n",
+        "        redirect_uris: ['https://a.example.com/cb']\n",
+        "      - client_id: xxx\n",
+        "        client_secret: '$pbkdf2-sha512$310000$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng'\n",
+        "        redirect_uris: ['https://b.example.com/cb']\n",
+        "      - client_id: tpl\n",
+        "        client_secret: '{{ secret \"/run/secrets/tpl\" }}'\n",
+        "        redirect_uris: ['https://c.example.com/cb']\n",
+    ));
+    assert!(t.contains("client_secret is plaintext"), "{t}");
+    assert!(
+        t.contains("client id 'xxx' is used by more than one client"),
+        "{t}"
+    );
+    let tpl = r.clients.iter().find(|c| c.client_id == "tpl").unwrap();
+    assert!(tpl.findings.is_empty(), "{t}");
+}
+
+/// The secrets a file holds (write.rs `secrets_in`): a literal `xxxx` password is one even in a
+/// file with templates; a templated value is not.
+#[test]
+fn secrets_in_tells_a_literal_from_a_template() {
+    use oidc_wizard::config::write::secrets_in;
+    let text = "storage:\n  encryption_key: '{{ secret \"/run/k\" }}'\n  postgres:\n    password: xxxxxxxx\nsession:\n  secret: {{ env \"S\" }}\n";
+    assert_eq!(secrets_in(text.as_bytes()), ["storage.postgres.password"]);
+}
