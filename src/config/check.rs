@@ -425,13 +425,8 @@ pub fn check(doc: &Document) -> Result<Report> {
                 "identity_providers.oidc has jwks and issuer_private_key at once; keep only jwks",
             ));
         }
-        for (i, k) in jwks.into_iter().flatten().enumerate() {
-            if k.get("key")
-                .is_none_or(|v| v.is_null() || v.as_str() == Some(""))
-            {
-                findings.push(err(format!("identity_providers.oidc.jwks[{i}] has no key")));
-            }
-        }
+        let (jwk_findings, _signing) = check_jwks(oidc, oidc_node, proot, &t);
+        findings.extend(jwk_findings);
         let ctx = Context {
             policies: names(oidc.get("authorization_policies")),
             claims_policies: names(oidc.get("claims_policies")),
@@ -647,4 +642,591 @@ pub fn report_text(r: &Report) -> String {
         ));
     }
     s
+}
+
+// ---------------------------------------------------------------------------------------------
+// The provider's signing keys (`jwks`).
+
+/// Signing algorithms a provider key may have (const.go:606, v4.39.20).
+const JWK_SIGNING_ALGS: &[&str] = &[
+    "RS256", "PS256", "ES256", "RS384", "PS384", "ES384", "RS512", "PS512", "ES512",
+];
+/// Encryption algorithms a provider key may have (const.go:610).
+const JWK_ENCRYPTION_ALGS: &[&str] = &[
+    "RSA1_5",
+    "RSA-OAEP",
+    "RSA-OAEP-256",
+    "A128KW",
+    "A192KW",
+    "A256KW",
+    "dir",
+    "ECDH-ES",
+    "ECDH-ES+A128KW",
+    "ECDH-ES+A192KW",
+    "ECDH-ES+A256KW",
+    "A128GCMKW",
+    "A192GCMKW",
+    "A256GCMKW",
+    "PBES2-HS256+A128KW",
+    "PBES2-HS384+A192KW",
+    "PBES2-HS512+A256KW",
+];
+
+/// The provider's signing keys as the clients' rules see them.
+#[derive(Debug, Default)]
+struct Signing {
+    /// `(key_id, algorithm)` of each signing key (`key_id` `None` when Authelia computes it).
+    keys: Vec<(Option<String>, String)>,
+    /// Whether some key's algorithm cannot be known here (a templated key without
+    /// `algorithm`): then no rule may depend on which algorithms there are.
+    unknown: bool,
+}
+
+impl Signing {
+    fn has_alg(&self, alg: &str) -> bool {
+        self.unknown || self.keys.iter().any(|(_, a)| a == alg)
+    }
+
+    /// The algorithm of the key with `kid`; `Err` when no key has it (as far as is known).
+    fn alg_of(&self, kid: &str) -> Result<Option<&str>, ()> {
+        match self.keys.iter().find(|(k, _)| k.as_deref() == Some(kid)) {
+            Some((_, a)) => Ok(Some(a)),
+            None if self.unknown || self.keys.iter().any(|(k, _)| k.is_none()) => Ok(None),
+            None => Err(()),
+        }
+    }
+}
+
+/// A scalar as a string (weak decoding: numbers and bools are their text).
+fn text_of(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => text_of(Some(&t.value)),
+        _ => None,
+    }
+}
+
+/// Whether a `key_id` passes Authelia's pattern (const.go:622): RFC 3986 unreserved
+/// characters, starting and ending with a letter or digit.
+fn valid_kid(kid: &str) -> bool {
+    let b = kid.as_bytes();
+    b.is_empty()
+        || (b
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"._~-".contains(c))
+            && b[0].is_ascii_alphanumeric()
+            && b[b.len() - 1].is_ascii_alphanumeric())
+}
+
+/// Checks `jwks` (or the deprecated `issuer_private_key`) the way
+/// `validateOIDCIssuerJSONWebKeys` does (identity_providers.go:363-527, v4.39.20), and says
+/// which algorithms and key ids the clients can sign with.
+fn check_jwks(
+    oidc: &Value,
+    oidc_node: Option<&scan::Node>,
+    proot: &scan::Node,
+    t: &scan::Text<'_>,
+) -> (Vec<FileFinding>, Signing) {
+    let mut out = Vec::new();
+    let mut sig = Signing::default();
+    // (name, key, key node, key_id, use, algorithm, certificate chain, chain node)
+    struct Jwk<'a> {
+        name: String,
+        key: Option<&'a Value>,
+        key_node: Option<&'a scan::Node>,
+        kid: Option<String>,
+        use_: Option<String>,
+        alg: Option<String>,
+        chain: Option<&'a Value>,
+        chain_node: Option<&'a scan::Node>,
+    }
+    let mut list = Vec::new();
+    let jwks_node = child(proot, oidc_node, "jwks");
+    if let Some(jwks) = oidc.get("jwks").and_then(|j| j.as_sequence()) {
+        let nodes: Vec<&scan::Node> = match jwks_node.map(|n| &n.kind) {
+            Some(scan::Kind::Seq(items, _)) => items.iter().map(|i| resolve(proot, i)).collect(),
+            _ => Vec::new(),
+        };
+        for (i, k) in jwks.iter().enumerate() {
+            let n = nodes.get(i).copied();
+            list.push(Jwk {
+                name: format!("identity_providers.oidc.jwks[{i}]"),
+                key: k.get("key"),
+                key_node: child(proot, n, "key"),
+                kid: text_of(k.get("key_id")).filter(|x| !x.is_empty()),
+                use_: text_of(k.get("use")).filter(|x| !x.is_empty()),
+                alg: text_of(k.get("algorithm")).filter(|x| !x.is_empty()),
+                chain: k.get("certificate_chain"),
+                chain_node: child(proot, n, "certificate_chain"),
+            });
+        }
+    } else if let Some(k) = oidc.get("issuer_private_key").filter(|k| !k.is_null()) {
+        // identity_providers.go:353-360: the old key is an RS256 signing key.
+        list.push(Jwk {
+            name: "identity_providers.oidc.issuer_private_key".into(),
+            key: Some(k),
+            key_node: child(proot, oidc_node, "issuer_private_key"),
+            kid: None,
+            use_: Some("sig".into()),
+            alg: Some("RS256".into()),
+            chain: oidc.get("issuer_certificate_chain"),
+            chain_node: child(proot, oidc_node, "issuer_certificate_chain"),
+        });
+    }
+    let mut kids: Vec<(bool, String)> = Vec::new();
+    let mut computed: Vec<(String, String)> = Vec::new();
+    for j in &list {
+        let who = match &j.kid {
+            Some(k) => format!("{} (key_id '{k}')", j.name),
+            None => j.name.clone(),
+        };
+        let Some(key) = j.key.filter(|v| !v.is_null() && v.as_str() != Some("")) else {
+            // identity_providers.go:375-383.
+            out.push(err(format!("{} has no key", j.name)));
+            continue;
+        };
+        let key_templated = templated(t, j.key_node);
+        let parsed = if key_templated {
+            None
+        } else {
+            Some(match key.as_str() {
+                Some(s) => keys::read(s),
+                None => keys::Key::Invalid("not a string".into()),
+            })
+        };
+        let props_alg = match &parsed {
+            Some(keys::Key::Invalid(why)) => {
+                // decode_hooks.go:639-648: the configuration does not load.
+                out.push(err(format!("{who}: Authelia cannot read its key: {why}")));
+                continue;
+            }
+            Some(keys::Key::Unusable(what)) => {
+                // util.go:126-169, identity_providers.go:503-516.
+                out.push(err(format!(
+                    "{who}: its key is {what}; Authelia signs only with an RSA or ECDSA private key"
+                )));
+                continue;
+            }
+            Some(keys::Key::Rsa { size, .. }) => {
+                if *size < 256 {
+                    // identity_providers.go:507-510.
+                    out.push(err(format!(
+                        "{who}: its key is a {}-bit RSA key; Authelia needs at least 2048 bits",
+                        size * 8
+                    )));
+                }
+                Some("RS256")
+            }
+            Some(keys::Key::Ec { curve, .. }) => match *curve {
+                "P-256" => Some("ES256"),
+                "P-384" => Some("ES384"),
+                "P-521" => Some("ES512"),
+                _ => Some(""),
+            },
+            None => None,
+        };
+        if let Some(kid) = &j.kid {
+            // identity_providers.go:404-405 and 423-424.
+            if kid.chars().count() > 100 {
+                out.push(err(format!(
+                    "{who}: key_id has {} characters; Authelia allows at most 100",
+                    kid.chars().count()
+                )));
+            }
+            if !valid_kid(kid) {
+                out.push(err(format!(
+                    "{who}: key_id may only hold A-Z a-z 0-9 - . _ ~ and must start and end with a letter or digit"
+                )));
+            }
+        }
+        let use_ = j.use_.clone().unwrap_or_else(|| "sig".into());
+        if use_ != "sig" && use_ != "enc" {
+            // identity_providers.go:441-447.
+            out.push(err(format!(
+                "{who}: use must be 'sig' or 'enc', not '{use_}'"
+            )));
+        }
+        let enc = use_ == "enc";
+        // Key ids are unique among the signing keys and among the encryption keys
+        // (identity_providers.go:408-421); a computed id repeats when the key and algorithm do.
+        let alg = j.alg.clone().or_else(|| {
+            if enc {
+                props_alg.map(|a| {
+                    if a == "RS256" {
+                        "RSA-OAEP-256"
+                    } else {
+                        "ECDH-ES+A256KW"
+                    }
+                    .to_string()
+                })
+            } else {
+                props_alg.map(str::to_string)
+            }
+        });
+        match &j.kid {
+            Some(kid) => {
+                if kids.iter().any(|(e, k)| *e == enc && k == kid) {
+                    out.push(err(format!(
+                        "{who}: key_id '{kid}' is used by another key; key ids must be unique"
+                    )));
+                }
+                kids.push((enc, kid.clone()));
+            }
+            None if !key_templated => {
+                let same = (
+                    key.as_str().unwrap_or_default().trim().to_string(),
+                    alg.clone().unwrap_or_default(),
+                );
+                if computed.contains(&same) {
+                    out.push(err(format!(
+                        "{who}: the same key and algorithm as another key without key_id, so both get the same computed key_id; key ids must be unique"
+                    )));
+                }
+                computed.push(same);
+            }
+            None => {}
+        }
+        if let Some(a) = &j.alg {
+            // identity_providers.go:451-495.
+            let (allowed, what) = if enc {
+                (JWK_ENCRYPTION_ALGS, "an encryption")
+            } else {
+                (JWK_SIGNING_ALGS, "a signing")
+            };
+            if (use_ == "sig" || enc) && !allowed.contains(&a.as_str()) {
+                out.push(err(format!(
+                    "{who}: algorithm '{a}' is not {what} algorithm Authelia knows ({})",
+                    allowed.join(", ")
+                )));
+            }
+        }
+        if use_ == "sig" {
+            match &alg {
+                Some(a) if !a.is_empty() => sig.keys.push((j.kid.clone(), a.clone())),
+                Some(_) => {}
+                None => sig.unknown = true,
+            }
+        }
+        if let (Some(chain), Some(k)) = (j.chain.and_then(|c| c.as_str()), &parsed)
+            && !chain.is_empty()
+            && !templated(t, j.chain_node)
+            && let Some(p) = keys::chain_problem(chain, k)
+        {
+            // schema/types.go:141-180, identity_providers.go:518-521.
+            out.push(err(format!("{who}: certificate_chain {p}")));
+        }
+    }
+    if !sig.unknown && !sig.keys.is_empty() && !sig.keys.iter().any(|(_, a)| a == "RS256") {
+        // identity_providers.go:431-433.
+        let mut algs: Vec<&str> = sig.keys.iter().map(|(_, a)| a.as_str()).collect();
+        algs.dedup();
+        out.push(err(format!(
+            "identity_providers.oidc.jwks has no RS256 signing key (only {}); Authelia needs one",
+            algs.join(", ")
+        )));
+    }
+    (out, sig)
+}
+
+/// Reading a `jwks[].key` and its `certificate_chain` as Authelia does: Go's `pem.Decode`
+/// (one block, nothing after it), then the block type decides the parser
+/// (internal/utils/crypto.go:188-291 at v4.39.20). Only what the validator looks at is kept:
+/// the key's kind, an RSA key's size and public parts, an EC key's curve and public point.
+mod keys {
+    use base64::Engine;
+
+    /// What a `key` holds.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Key {
+        /// An RSA private key: its size in bytes (Go's `key.Size()`), modulus and exponent.
+        Rsa { size: usize, n: Vec<u8>, e: Vec<u8> },
+        /// An ECDSA private key: its curve (`P-256`, ...) and public point, when present.
+        Ec {
+            curve: &'static str,
+            point: Option<Vec<u8>>,
+        },
+        /// Something Authelia decodes but cannot sign with (a public key, a certificate, an
+        /// Ed25519 or symmetric key): what it is.
+        Unusable(&'static str),
+        /// Something Authelia cannot decode: why.
+        Invalid(String),
+    }
+
+    /// One PEM block as Go's `encoding/pem.Decode` finds it: the type, the bytes and what
+    /// follows the block.
+    pub fn pem_decode(data: &str) -> Option<(String, Vec<u8>, &str)> {
+        let mut rest = data;
+        loop {
+            rest = if let Some(r) = rest.strip_prefix("-----BEGIN ") {
+                r
+            } else {
+                let i = rest.find("\n-----BEGIN ")?;
+                &rest[i + "\n-----BEGIN ".len()..]
+            };
+            let (type_line, after) = line(rest);
+            let Some(ty) = type_line.strip_suffix("-----") else {
+                rest = after;
+                continue;
+            };
+            let end = format!("-----END {ty}-----");
+            let Some(e) = after.find(&end) else {
+                rest = after;
+                continue;
+            };
+            let body: String = after[..e]
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '\t' | '\r' | '\n'))
+                .collect();
+            // Headers (`Proc-Type: ...`) are not for keys Authelia reads.
+            let Ok(bytes) = base64::engine::general_purpose::STANDARD.decode(body.as_bytes())
+            else {
+                rest = after;
+                continue;
+            };
+            let (end_line, tail) = line(&after[e + end.len()..]);
+            if !end_line.is_empty() {
+                rest = after;
+                continue;
+            }
+            return Some((ty.to_string(), bytes, tail));
+        }
+    }
+
+    /// A line without its line ending and trailing blanks, and the text after it.
+    fn line(s: &str) -> (&str, &str) {
+        let (l, r) = match s.find('\n') {
+            Some(i) => (&s[..i], &s[i + 1..]),
+            None => (s, ""),
+        };
+        (l.trim_end_matches([' ', '\t', '\r']), r)
+    }
+
+    /// A DER element: its tag, its content, the whole element and what follows.
+    pub fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
+        let (&tag, r) = b.split_first()?;
+        if tag & 0x1f == 0x1f {
+            return None;
+        }
+        let (&l0, r) = r.split_first()?;
+        let (len, r) = if l0 < 0x80 {
+            (l0 as usize, r)
+        } else {
+            let n = (l0 & 0x7f) as usize;
+            if n == 0 || n > 4 || r.len() < n {
+                return None;
+            }
+            let len = r[..n].iter().fold(0usize, |a, &x| (a << 8) | x as usize);
+            (len, &r[n..])
+        };
+        if r.len() < len {
+            return None;
+        }
+        let whole_len = b.len() - r.len() + len;
+        Some((tag, &r[..len], &b[..whole_len], &r[len..]))
+    }
+
+    /// The elements of a constructed DER element's content.
+    pub fn items(mut b: &[u8]) -> Option<Vec<(u8, &[u8], &[u8])>> {
+        let mut out = Vec::new();
+        while !b.is_empty() {
+            let (t, c, w, r) = tlv(b)?;
+            out.push((t, c, w));
+            b = r;
+        }
+        Some(out)
+    }
+
+    const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+    const OID_EC: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    const OID_ED25519: &[u8] = &[0x2b, 0x65, 0x70];
+    const OID_X25519: &[u8] = &[0x2b, 0x65, 0x6e];
+
+    /// The curves Go's `crypto/x509` reads, by OID.
+    fn curve(oid: &[u8]) -> Option<&'static str> {
+        match oid {
+            [0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07] => Some("P-256"),
+            [0x2b, 0x81, 0x04, 0x00, 0x22] => Some("P-384"),
+            [0x2b, 0x81, 0x04, 0x00, 0x23] => Some("P-521"),
+            [0x2b, 0x81, 0x04, 0x00, 0x21] => Some("P-224"),
+            _ => None,
+        }
+    }
+
+    fn trim(b: &[u8]) -> Vec<u8> {
+        let i = b.iter().position(|&x| x != 0).unwrap_or(b.len());
+        b[i..].to_vec()
+    }
+
+    fn rsa(der: &[u8], pkcs8: bool) -> Key {
+        use rsa::traits::PublicKeyParts;
+        let k = if pkcs8 {
+            use rsa::pkcs8::DecodePrivateKey;
+            rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|e| e.to_string())
+        } else {
+            use rsa::pkcs1::DecodeRsaPrivateKey;
+            rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(|e| e.to_string())
+        };
+        match k {
+            Ok(k) => Key::Rsa {
+                size: k.size(),
+                n: trim(&k.n_bytes()),
+                e: trim(&k.e().to_be_bytes()),
+            },
+            Err(e) => Key::Invalid(format!("not a valid RSA private key ({e})")),
+        }
+    }
+
+    /// SEC1 `ECPrivateKey`; `outer` is the curve of a PKCS#8 wrapper.
+    fn sec1(der: &[u8], outer: Option<&[u8]>) -> Key {
+        let bad = || Key::Invalid("not a valid EC private key".into());
+        let Some((0x30, c, _, _)) = tlv(der) else {
+            return bad();
+        };
+        let Some(parts) = items(c) else {
+            return bad();
+        };
+        let mut oid = outer;
+        let mut point = None;
+        for (t, c, _) in parts.iter().skip(2) {
+            match t {
+                0xa0 => oid = tlv(c).filter(|x| x.0 == 0x06).map(|x| x.1).or(oid),
+                0xa1 => {
+                    point = tlv(c)
+                        .filter(|x| x.0 == 0x03 && !x.1.is_empty())
+                        .map(|x| x.1[1..].to_vec())
+                }
+                _ => {}
+            }
+        }
+        match oid.map(curve) {
+            Some(Some(curve)) => Key::Ec { curve, point },
+            Some(None) => Key::Invalid("an EC key on a curve Authelia does not read".into()),
+            None => Key::Invalid("an EC key without a named curve".into()),
+        }
+    }
+
+    fn pkcs8(der: &[u8]) -> Key {
+        let bad = || Key::Invalid("not a valid PKCS#8 private key".into());
+        let Some((0x30, c, _, _)) = tlv(der) else {
+            return bad();
+        };
+        let Some(parts) = items(c) else {
+            return bad();
+        };
+        let (Some((0x30, alg, _)), Some((0x04, inner, _))) = (parts.get(1), parts.get(2)) else {
+            return bad();
+        };
+        let Some(alg) = items(alg) else {
+            return bad();
+        };
+        match alg.first() {
+            Some((0x06, OID_RSA, _)) => rsa(der, true),
+            Some((0x06, OID_EC, _)) => {
+                let params = alg.get(1).filter(|p| p.0 == 0x06).map(|p| p.1);
+                sec1(inner, params)
+            }
+            Some((0x06, OID_ED25519, _)) => Key::Unusable("an Ed25519 private key"),
+            Some((0x06, OID_X25519, _)) => Key::Unusable("an X25519 private key"),
+            _ => Key::Invalid("a PKCS#8 key of a type Go does not read".into()),
+        }
+    }
+
+    /// Reads a `key` value as Authelia's decode hook does (decode_hooks.go:624-653).
+    pub fn read(value: &str) -> Key {
+        let Some((ty, der, rest)) = pem_decode(value) else {
+            // Not PEM: one line of base64url is a symmetric key, which signs nothing.
+            let b64 = base64::engine::general_purpose::URL_SAFE.decode(value.as_bytes());
+            if !value.contains('\n') && !value.starts_with("-----") && b64.is_ok() {
+                return Key::Unusable("a symmetric key");
+            }
+            return Key::Invalid("not a PEM block".into());
+        };
+        if !rest.is_empty() {
+            return Key::Invalid("the PEM block has trailing data".into());
+        }
+        match ty.as_str() {
+            "RSA PRIVATE KEY" => rsa(&der, false),
+            "EC PRIVATE KEY" => sec1(&der, None),
+            "PRIVATE KEY" => pkcs8(&der),
+            "RSA PUBLIC KEY" | "PUBLIC KEY" => Key::Unusable("a public key"),
+            "CERTIFICATE" => Key::Unusable("a certificate"),
+            "CERTIFICATE REQUEST" => Key::Unusable("a certificate request"),
+            "X509 CRL" => Key::Unusable("a revocation list"),
+            t if t.contains("PRIVATE KEY") => pkcs8(&der),
+            t if t.contains("PUBLIC KEY") => Key::Unusable("a public key"),
+            t => Key::Invalid(format!("a PEM block of unknown type '{t}'")),
+        }
+    }
+
+    /// The public key of a certificate's subject: the algorithm OID, its parameter (an EC
+    /// curve) and the key bits.
+    fn cert_key(der: &[u8]) -> Option<(Vec<u8>, Option<Vec<u8>>, Vec<u8>)> {
+        let (0x30, cert, _, _) = tlv(der)? else {
+            return None;
+        };
+        let (0x30, tbs, _, _) = tlv(cert)? else {
+            return None;
+        };
+        let parts = items(tbs)?;
+        let skip = usize::from(parts.first()?.0 == 0xa0);
+        let (t, spki, _) = parts.get(skip + 5)?;
+        if *t != 0x30 {
+            return None;
+        }
+        let spki = items(spki)?;
+        let (0x30, alg, _) = spki.first()? else {
+            return None;
+        };
+        let alg = items(alg)?;
+        let (0x03, bits, _) = spki.get(1)? else {
+            return None;
+        };
+        Some((
+            alg.first()?.1.to_vec(),
+            alg.get(1).filter(|p| p.0 == 0x06).map(|p| p.1.to_vec()),
+            bits.get(1..)?.to_vec(),
+        ))
+    }
+
+    /// What is wrong with a `certificate_chain` for `key`, if anything (schema/types.go:141-180
+    /// reads it, identity_providers.go:518-521 compares its first certificate with the key).
+    /// `None` when the chain is fine or cannot be compared.
+    pub fn chain_problem(chain: &str, key: &Key) -> Option<String> {
+        let mut rest = chain;
+        let mut first = None;
+        loop {
+            let Some((ty, der, r)) = pem_decode(rest) else {
+                return Some("is not a list of PEM certificates".into());
+            };
+            if ty != "CERTIFICATE" {
+                return Some(format!("holds a {ty}; only certificates are allowed"));
+            }
+            let Some(k) = cert_key(&der) else {
+                return Some("holds a certificate Authelia cannot read".into());
+            };
+            first.get_or_insert(k);
+            if r.is_empty() {
+                break;
+            }
+            rest = r;
+        }
+        let (oid, param, bits) = first?;
+        let same = match key {
+            Key::Rsa { n, e, .. } => {
+                oid == OID_RSA
+                    && tlv(&bits)
+                        .and_then(|(t, c, _, _)| (t == 0x30).then_some(c))
+                        .and_then(items)
+                        .is_some_and(|p| p.len() == 2 && trim(p[0].1) == *n && trim(p[1].1) == *e)
+            }
+            Key::Ec {
+                curve: c,
+                point: Some(point),
+            } => oid == OID_EC && param.as_deref().and_then(curve) == Some(*c) && bits == *point,
+            _ => return None,
+        };
+        (!same).then(|| "does not hold the public key of this key (its first certificate is for another key)".into())
+    }
 }
