@@ -425,8 +425,10 @@ pub fn check(doc: &Document) -> Result<Report> {
                 "identity_providers.oidc has jwks and issuer_private_key at once; keep only jwks",
             ));
         }
-        let (jwk_findings, _signing) = check_jwks(oidc, oidc_node, proot, &t);
+        let (jwk_findings, signing) = check_jwks(oidc, oidc_node, proot, &t);
         findings.extend(jwk_findings);
+        let provider = provider_of(oidc, signing);
+        findings.extend(check_custom_scopes(&provider));
         let ctx = Context {
             policies: names(oidc.get("authorization_policies")),
             claims_policies: names(oidc.get("claims_policies")),
@@ -475,6 +477,7 @@ pub fn check(doc: &Document) -> Result<Report> {
                             m.insert("client_id".into(), Value::String(String::new()));
                         }
                     }
+                    let weak = item.clone();
                     match serde_yaml::from_value::<Client>(item) {
                         Ok(mut c) => {
                             report.client_id = c.client_id.clone();
@@ -513,6 +516,18 @@ pub fn check(doc: &Document) -> Result<Report> {
                                 }
                                 seen.push(c.client_id.clone());
                             }
+                            let secret = match c.client_secret.as_deref() {
+                                _ if templated_secret => SecretKind::Templated,
+                                None | Some("") => SecretKind::Absent,
+                                Some(s) if crate::secret::is_digest(s) => SecretKind::Digest,
+                                Some(_) => SecretKind::Plain,
+                            };
+                            let id = &c.client_id;
+                            f.extend(check_signing_algs(id, &weak, secret, &provider.signing));
+                            f.extend(check_auth_methods(id, &weak, secret));
+                            f.extend(check_pkce_plain(id, &weak, &provider));
+                            f.extend(check_scope_claims(id, &weak, &provider));
+                            f.sort_by_key(|x| std::cmp::Reverse(x.severity));
                             report.findings.extend(f);
                         }
                         Err(e) => report.findings.push(client::Finding {
@@ -928,6 +943,380 @@ fn check_jwks(
         )));
     }
     (out, sig)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Client rules that depend on the provider around the client.
+
+/// What is known of a client's secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SecretKind {
+    /// No `client_secret`.
+    Absent,
+    /// A plaintext secret (`$plaintext$...` or no `$`).
+    Plain,
+    /// A digest.
+    Digest,
+    /// From a template: plaintext or digest cannot be told.
+    Templated,
+}
+
+/// What the provider offers the clients' rules beyond [`Context`].
+#[derive(Debug, Default)]
+struct Provider {
+    /// The signing keys.
+    signing: Signing,
+    /// `enable_pkce_plain_challenge`.
+    pkce_plain: bool,
+    /// Custom scopes and the claims each names.
+    scopes: Vec<(String, Vec<String>)>,
+    /// Claims policies and the names of their custom claims.
+    claims_policies: Vec<(String, Vec<String>)>,
+}
+
+/// Claims a scope may name without a claims policy (const.go:593, v4.39.20).
+const CLIENT_CLAIMS: &[&str] = &[
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "email",
+    "email_verified",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+    "phone_number_verified",
+    "address",
+    "groups",
+    "alt_emails",
+    "rat",
+    "updated_at",
+];
+/// Claims no custom scope may name (const.go:590).
+const RESERVED_CLAIMS: &[&str] = &[
+    "jti",
+    "azp",
+    "client_id",
+    "scope",
+    "scp",
+    "iss",
+    "sub",
+    "aud",
+    "sid",
+    "s_hash",
+    "c_hash",
+    "iat",
+    "updated_at",
+    "nbf",
+    "exp",
+    "auth_time",
+    "amr",
+    "acr",
+    "nonce",
+];
+/// The standard scopes (const.go:594): no custom scope may take their names.
+const CLIENT_SCOPES: &[&str] = &[
+    "openid",
+    "email",
+    "profile",
+    "address",
+    "phone",
+    "groups",
+    "offline_access",
+    "offline",
+    "authelia.bearer.authz",
+];
+
+/// A value as weak decoding reads a bool (`'true'`, `1`).
+fn weak_bool(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => go_bool(s) == Some(true),
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x != 0.0),
+        Some(Value::Tagged(t)) => weak_bool(Some(&t.value)),
+        _ => false,
+    }
+}
+
+/// A list of strings (a single string is one item, as weak decoding reads it).
+fn text_list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Sequence(items)) => items.iter().filter_map(|x| text_of(Some(x))).collect(),
+        Some(other) => text_of(Some(other))
+            .map(|s| s.split(',').map(str::to_string).collect())
+            .unwrap_or_default(),
+        None => Vec::new(),
+    }
+}
+
+/// The provider's settings the client rules read.
+fn provider_of(oidc: &Value, signing: Signing) -> Provider {
+    let map = |v: Option<&Value>| -> Vec<(String, Value)> {
+        v.and_then(|x| x.as_mapping())
+            .map(|m| m.iter().map(|(k, v)| (key_name(k), v.clone())).collect())
+            .unwrap_or_default()
+    };
+    Provider {
+        signing,
+        pkce_plain: weak_bool(oidc.get("enable_pkce_plain_challenge")),
+        scopes: map(oidc.get("scopes"))
+            .into_iter()
+            .map(|(k, v)| (k, text_list(v.get("claims"))))
+            .collect(),
+        // identity_providers.go:148-157: a custom claim's name is its key unless `name` says.
+        claims_policies: map(oidc.get("claims_policies"))
+            .into_iter()
+            .map(|(k, v)| {
+                let names = map(v.get("custom_claims"))
+                    .into_iter()
+                    .map(|(ck, cv)| {
+                        text_of(cv.get("name"))
+                            .filter(|n| !n.is_empty())
+                            .unwrap_or(ck)
+                    })
+                    .collect();
+                (k, names)
+            })
+            .collect(),
+    }
+}
+
+/// The custom scopes' own rules (validateOIDCScopes, identity_providers.go:211-233): no
+/// standard or `authelia.` name, and each claim a known one: a standard claim or the name of
+/// a custom claim of some claims policy, never a reserved one.
+fn check_custom_scopes(p: &Provider) -> Vec<FileFinding> {
+    let mut out = Vec::new();
+    let custom: Vec<&String> = p.claims_policies.iter().flat_map(|(_, c)| c).collect();
+    for (scope, claims) in &p.scopes {
+        if scope != "authelia.pam" {
+            if CLIENT_SCOPES.contains(&scope.as_str()) {
+                out.push(err(format!(
+                    "identity_providers.oidc.scopes.{scope}: '{scope}' is a standard scope and cannot be defined as a custom one"
+                )));
+            } else if scope.starts_with("authelia.") {
+                out.push(err(format!(
+                    "identity_providers.oidc.scopes.{scope}: scopes starting with 'authelia.' are reserved"
+                )));
+            }
+        }
+        for c in claims {
+            if RESERVED_CLAIMS.contains(&c.as_str()) {
+                out.push(err(format!(
+                    "identity_providers.oidc.scopes.{scope}: claim '{c}' is a standard claim and cannot be in a custom scope"
+                )));
+            } else if !CLIENT_CLAIMS.contains(&c.as_str()) && !custom.contains(&c) {
+                out.push(err(format!(
+                    "identity_providers.oidc.scopes.{scope}: claim '{c}' is not a known claim: define it under some claims_policies.<name>.custom_claims"
+                )));
+            }
+        }
+    }
+    out
+}
+
+/// A client's custom scopes need their claims from the client's claims policy
+/// (identity_providers.go:980-1013).
+fn check_scope_claims(id: &str, item: &Value, p: &Provider) -> Vec<client::Finding> {
+    let mut out = Vec::new();
+    let Some(policy) = text_of(item.get("claims_policy")).filter(|x| !x.is_empty()) else {
+        return out;
+    };
+    // An unknown policy is reported by client::validate.
+    let Some((_, provided)) = p.claims_policies.iter().find(|(n, _)| *n == policy) else {
+        return out;
+    };
+    for scope in text_list(item.get("scopes")) {
+        if CLIENT_SCOPES.contains(&scope.as_str()) {
+            continue;
+        }
+        let Some((_, claims)) = p.scopes.iter().find(|(s, _)| *s == scope) else {
+            continue;
+        };
+        for c in claims {
+            if !CLIENT_CLAIMS.contains(&c.as_str()) && !provided.contains(c) {
+                out.push(client::Finding {
+                    severity: Severity::Error,
+                    message: format!(
+                        "client '{id}': scope '{scope}' needs claim '{c}', which claims_policy '{policy}' does not provide (add it to its custom_claims)"
+                    ),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// `pkce_challenge_method: plain` needs `enable_pkce_plain_challenge: true`: the client then
+/// requires the plain method (oidc/client.go:38-40) and the oauth2 library refuses it on every
+/// sign-in otherwise (authelia.com/provider/oauth2 v0.2.31 handler/pkce/handler.go:89-96).
+fn check_pkce_plain(id: &str, item: &Value, p: &Provider) -> Vec<client::Finding> {
+    if text_of(item.get("pkce_challenge_method")).as_deref() != Some("plain") || p.pkce_plain {
+        return Vec::new();
+    }
+    vec![client::Finding {
+        severity: Severity::Error,
+        message: format!(
+            "client '{id}': pkce_challenge_method is 'plain' but identity_providers.oidc.enable_pkce_plain_challenge is not true: Authelia starts, yet refuses every sign-in of this client (only S256 is allowed); set it or use S256"
+        ),
+    }]
+}
+
+/// The signing algorithm (or key id) of each signed response needs a key that signs with it,
+/// and an HMAC algorithm a plaintext secret (validateOIDDClientSigningAlg,
+/// identity_providers.go:1421-1477; defaults: schema/identity_providers.go:267-271).
+fn check_signing_algs(
+    id: &str,
+    item: &Value,
+    secret: SecretKind,
+    sig: &Signing,
+) -> Vec<client::Finding> {
+    let mut out = Vec::new();
+    let e = |m: String| client::Finding {
+        severity: Severity::Error,
+        message: format!("client '{id}': {m}"),
+    };
+    for (attr, default) in [
+        ("authorization", "RS256"),
+        ("id_token", "RS256"),
+        ("access_token", "none"),
+        ("userinfo", "none"),
+        ("introspection", "none"),
+    ] {
+        let key = format!("{attr}_signed_response_alg");
+        let mut alg = text_of(item.get(&key)).filter(|x| !x.is_empty());
+        if attr == "userinfo" && alg.is_none() {
+            alg = text_of(item.get("userinfo_signing_algorithm")).filter(|x| !x.is_empty());
+        }
+        let kid =
+            text_of(item.get(format!("{attr}_signed_response_key_id"))).filter(|x| !x.is_empty());
+        if let Some(kid) = kid {
+            if sig.alg_of(&kid).is_err() {
+                out.push(e(format!(
+                    "{attr}_signed_response_key_id '{kid}' is not the key_id of a signing key in jwks"
+                )));
+            }
+            continue;
+        }
+        let alg = alg.unwrap_or_else(|| default.to_string());
+        // client::validate reports unknown names and 'none' for the id token already.
+        let reported = ["id_token", "access_token", "userinfo"].contains(&attr)
+            && (!client::SIGNING_ALGS.contains(&alg.as_str()) || alg == "none");
+        match alg.as_str() {
+            _ if reported => {}
+            "RS256" => {}
+            "none" => {
+                if attr == "authorization" {
+                    out.push(e(format!("{key} must not be 'none'")));
+                }
+            }
+            "HS256" | "HS384" | "HS512" => match secret {
+                SecretKind::Digest => out.push(e(format!(
+                    "{key} '{alg}' signs with the client secret, so client_secret must be plaintext; a digest is refused"
+                ))),
+                SecretKind::Absent => out.push(e(format!(
+                    "{key} '{alg}' signs with the client secret, and the client has none"
+                ))),
+                SecretKind::Plain | SecretKind::Templated => {}
+            },
+            a if !sig.has_alg(a) => out.push(e(format!(
+                "{key} is '{a}' but no jwks key signs with {a}"
+            ))),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The endpoint authentication methods' own needs (validateOIDCClientEndpointAuth and what it
+/// calls, identity_providers.go:1316-1407): `private_key_jwt` needs a signing algorithm and the
+/// client's keys (`jwks` or `jwks_uri`); `client_secret_jwt` an HMAC algorithm and a
+/// plaintext secret; `jwks_uri` is https and not beside `jwks` (identity_providers.go:777-788).
+fn check_auth_methods(id: &str, item: &Value, secret: SecretKind) -> Vec<client::Finding> {
+    let mut out: Vec<client::Finding> = Vec::new();
+    let mut e = |m: String| {
+        let f = client::Finding {
+            severity: Severity::Error,
+            message: format!("client '{id}': {m}"),
+        };
+        if !out.contains(&f) {
+            out.push(f);
+        }
+    };
+    let jwks_uri = text_of(item.get("jwks_uri")).filter(|x| !x.is_empty());
+    let jwks = item
+        .get("jwks")
+        .and_then(|j| j.as_sequence())
+        .is_some_and(|j| !j.is_empty());
+    if jwks_uri.is_some() && jwks {
+        e("jwks_uri and jwks must not both be set".into());
+    }
+    if let Some(u) = &jwks_uri
+        && crate::client::uri_scheme(u).is_none_or(|s| !s.eq_ignore_ascii_case("https"))
+    {
+        e(format!("jwks_uri '{u}' must use https"));
+    }
+    for (method_key, alg_key) in [
+        (
+            "token_endpoint_auth_method",
+            "token_endpoint_auth_signing_alg",
+        ),
+        (
+            "revocation_endpoint_auth_method",
+            "revocation_endpoint_auth_signing_alg",
+        ),
+        (
+            "introspection_endpoint_auth_method",
+            "introspection_endpoint_auth_signing_alg",
+        ),
+        (
+            "pushed_authorization_request_endpoint_auth_method",
+            "pushed_authorization_request_endpoint_auth_signing_alg",
+        ),
+    ] {
+        let method = text_of(item.get(method_key)).unwrap_or_default();
+        let alg = text_of(item.get(alg_key)).filter(|x| !x.is_empty());
+        match method.as_str() {
+            "private_key_jwt" => {
+                match &alg {
+                    None => e(format!(
+                        "{method_key} 'private_key_jwt' needs {alg_key} (the algorithm the client signs with)"
+                    )),
+                    Some(a) if !JWK_SIGNING_ALGS.contains(&a.as_str()) => e(format!(
+                        "{alg_key} '{a}' is not valid with 'private_key_jwt' (one of {})",
+                        JWK_SIGNING_ALGS.join(", ")
+                    )),
+                    Some(_) => {}
+                }
+                if jwks_uri.is_none() && !jwks {
+                    e("token endpoint authentication 'private_key_jwt' needs the client's public keys: set jwks or jwks_uri".into());
+                }
+            }
+            "client_secret_jwt" => {
+                if let Some(a) = &alg
+                    && !["HS256", "HS384", "HS512"].contains(&a.as_str())
+                {
+                    e(format!(
+                        "{alg_key} '{a}' is not valid with 'client_secret_jwt' (one of HS256, HS384, HS512)"
+                    ));
+                }
+                // client::validate says this for the token endpoint.
+                if secret == SecretKind::Digest && method_key != "token_endpoint_auth_method" {
+                    e(format!(
+                        "client_secret must be plaintext with {method_key} 'client_secret_jwt'; a digest is refused"
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Reading a `jwks[].key` and its `certificate_chain` as Authelia does: Go's `pem.Decode`

@@ -87,7 +87,10 @@ fn clients_named_by_id_and_findings_grouped() {
         "      - client_id: c\n        public: true\n",
     ));
     assert!(!t.contains('#'), "{t}");
-    let line = doc(&jwk(RSA_2048, &["key_id: main"]), "", "").lines().count() + 1;
+    let line = doc(&jwk(RSA_2048, &["key_id: main"]), "", "")
+        .lines()
+        .count()
+        + 1;
     assert!(
         t.contains(&format!("client without client_id Nameless (line {line})")),
         "{t}"
@@ -284,4 +287,194 @@ fn a_templated_key_is_not_judged() {
     );
     let (r, t) = check_text(&text);
     assert!(r.clean(), "{t}");
+}
+
+const DIGEST: &str = "$pbkdf2-sha512$310000$c8p78n7pUMln0jzvd4aK4Q$JNRBzwAo0ek5qKn50cFzzvE9RXV88h1wJn5KGiHrD0YKtZaR/nCb2CJPOsKaPK0hjf.9yHxzQGZziziccp6Yng";
+
+/// A client with `client_secret` and these extra lines.
+fn client(secret: &str, extra: &[&str]) -> String {
+    let mut s = String::from("      - client_id: app\n");
+    if !secret.is_empty() {
+        s.push_str(&format!("        client_secret: '{secret}'\n"));
+    }
+    s.push_str("        redirect_uris: ['https://app.example.com/cb']\n");
+    for e in extra {
+        s.push_str(&format!("        {e}\n"));
+    }
+    s
+}
+
+/// A signed response needs a jwks key with its algorithm or key id
+/// (identity_providers.go:1457-1470, with the key found by algorithm at :1546-1552).
+#[test]
+fn signing_algs_need_a_key_that_signs_with_them() {
+    for (line, needle) in [
+        (
+            "id_token_signed_response_alg: RS384",
+            "id_token_signed_response_alg is 'RS384' but no jwks key signs with RS384",
+        ),
+        (
+            "userinfo_signed_response_alg: ES256",
+            "userinfo_signed_response_alg is 'ES256' but no jwks key",
+        ),
+        (
+            "access_token_signed_response_alg: PS256",
+            "access_token_signed_response_alg is 'PS256' but no jwks key",
+        ),
+        (
+            "introspection_signed_response_alg: ES512",
+            "introspection_signed_response_alg is 'ES512' but no jwks key",
+        ),
+        (
+            "id_token_signed_response_key_id: nope",
+            "id_token_signed_response_key_id 'nope' is not the key_id of a signing key",
+        ),
+    ] {
+        let (r, t) = run(&client(DIGEST, &[line]));
+        assert!(t.contains(needle), "{line}: {t}");
+        assert_eq!(r.errors, 1, "{t}");
+    }
+    // With an ES256 key beside the RS256 one, ES256 is fine, by algorithm or by key id.
+    let jwks = format!(
+        "{}{}",
+        jwk(RSA_2048, &["key_id: main"]),
+        jwk(EC_P256, &["key_id: ec"])
+    );
+    let c = client(
+        DIGEST,
+        &[
+            "id_token_signed_response_alg: ES256",
+            "userinfo_signed_response_key_id: ec",
+        ],
+    );
+    let (r, t) = check_text(&doc(&jwks, "", &c));
+    assert!(r.clean(), "{t}");
+}
+
+/// HS256/HS384/HS512 sign with the client secret, so it must be plaintext
+/// (identity_providers.go:1447-1452; for client_secret_jwt on the other endpoints :1363-1367).
+#[test]
+fn hmac_algs_need_a_plaintext_secret() {
+    let (r, t) = run(&client(DIGEST, &["id_token_signed_response_alg: HS256"]));
+    assert!(t.contains("id_token_signed_response_alg 'HS256' signs with the client secret, so client_secret must be plaintext"), "{t}");
+    assert_eq!(r.errors, 1, "{t}");
+    let (_, t) = run(&client(
+        DIGEST,
+        &["introspection_endpoint_auth_method: client_secret_jwt"],
+    ));
+    assert!(
+        t.contains("plaintext with introspection_endpoint_auth_method 'client_secret_jwt'"),
+        "{t}"
+    );
+    // A plaintext secret is what these need (Authelia still warns it is plaintext).
+    let (r, t) = run(&client(
+        "$plaintext$a-long-enough-secret",
+        &["id_token_signed_response_alg: HS512"],
+    ));
+    assert_eq!(r.errors, 0, "{t}");
+}
+
+/// private_key_jwt needs the client's keys (identity_providers.go:1400-1402) and a signing
+/// algorithm (:1393-1397).
+#[test]
+fn private_key_jwt_needs_client_keys() {
+    let (r, t) = run(&client(
+        "",
+        &[
+            "token_endpoint_auth_method: private_key_jwt",
+            "token_endpoint_auth_signing_alg: RS256",
+        ],
+    ));
+    assert!(
+        t.contains("'private_key_jwt' needs the client's public keys: set jwks or jwks_uri"),
+        "{t}"
+    );
+    assert_eq!(r.errors, 1, "{t}");
+    let (_, t) = run(&client(
+        "",
+        &[
+            "token_endpoint_auth_method: private_key_jwt",
+            "jwks_uri: https://app.example.com/jwks.json",
+        ],
+    ));
+    assert!(t.contains("needs token_endpoint_auth_signing_alg"), "{t}");
+    let (r, t) = run(&client(
+        "",
+        &[
+            "token_endpoint_auth_method: private_key_jwt",
+            "token_endpoint_auth_signing_alg: RS256",
+            "jwks_uri: https://app.example.com/jwks.json",
+        ],
+    ));
+    assert_eq!(r.errors, 0, "{t}");
+}
+
+/// pkce_challenge_method 'plain' is refused at sign-in unless the provider enables it
+/// (oauth2 v0.2.31 handler/pkce/handler.go:89-96; oidc/client.go:38-40).
+#[test]
+fn plain_pkce_needs_the_provider_switch() {
+    let c = client(
+        DIGEST,
+        &["require_pkce: true", "pkce_challenge_method: plain"],
+    );
+    let (r, t) = run(&c);
+    assert!(t.contains("enable_pkce_plain_challenge is not true"), "{t}");
+    assert_eq!(r.errors, 1, "{t}");
+    let (r, t) = check_text(&doc(
+        &jwk(RSA_2048, &[]),
+        "    enable_pkce_plain_challenge: 'true'\n",
+        &c,
+    ));
+    assert!(r.clean(), "{t}");
+}
+
+/// A custom scope's claims are standard ones or custom claims of a claims policy, never
+/// reserved (identity_providers.go:225-231), its name no standard or `authelia.` one
+/// (:213-218); a client with a claims policy gets each custom claim of its scopes from that
+/// policy (:990-1012). An undefined scope is only Authelia's warning (:976-977).
+#[test]
+fn custom_scopes_and_their_claims() {
+    let provider = concat!(
+        "    claims_policies:\n",
+        "      pol:\n",
+        "        custom_claims:\n",
+        "          team: {attribute: groups}\n",
+        "      other:\n",
+        "        custom_claims:\n",
+        "          shell: {name: login_shell, attribute: username}\n",
+        "    scopes:\n",
+        "      team:\n",
+        "        claims: [team, email]\n",
+        "      shell:\n",
+        "        claims: [login_shell]\n",
+        "      bad:\n",
+        "        claims: [nowhere, sub]\n",
+        "      profile:\n",
+        "        claims: [name]\n",
+        "      authelia.mine:\n",
+        "        claims: [name]\n",
+    );
+    let c = client(
+        DIGEST,
+        &[
+            "claims_policy: pol",
+            "scopes: [openid, team, shell, unknown]",
+        ],
+    );
+    let (r, t) = check_text(&doc(&jwk(RSA_2048, &[]), provider, &c));
+    for needle in [
+        "scopes.bad: claim 'nowhere' is not a known claim",
+        "scopes.bad: claim 'sub' is a standard claim",
+        "scopes.profile: 'profile' is a standard scope",
+        "scopes.authelia.mine: scopes starting with 'authelia.' are reserved",
+        "scope 'shell' needs claim 'login_shell', which claims_policy 'pol' does not provide",
+        "scopes unknown are not standard",
+    ] {
+        assert!(t.contains(needle), "missing '{needle}': {t}");
+    }
+    assert!(
+        !t.contains("needs claim 'team'") && !t.contains("needs claim 'email'"),
+        "{t}"
+    );
+    assert_eq!(r.errors, 5, "{t}");
 }
