@@ -1211,11 +1211,10 @@ fn check_signing_algs(
         match alg.as_str() {
             _ if reported => {}
             "RS256" => {}
-            "none" => {
-                if attr == "authorization" {
-                    out.push(e(format!("{key} must not be 'none'")));
-                }
+            "none" if attr == "authorization" => {
+                out.push(e(format!("{key} must not be 'none'")));
             }
+            "none" => {}
             "HS256" | "HS384" | "HS512" => match secret {
                 SecretKind::Digest => out.push(e(format!(
                     "{key} '{alg}' signs with the client secret, so client_secret must be plaintext; a digest is refused"
@@ -1392,7 +1391,11 @@ mod keys {
         (l.trim_end_matches([' ', '\t', '\r']), r)
     }
 
+    /// A DER element: its tag, its content and the whole element.
+    pub type Element<'a> = (u8, &'a [u8], &'a [u8]);
+
     /// A DER element: its tag, its content, the whole element and what follows.
+    #[allow(clippy::type_complexity)]
     pub fn tlv(b: &[u8]) -> Option<(u8, &[u8], &[u8], &[u8])> {
         let (&tag, r) = b.split_first()?;
         if tag & 0x1f == 0x1f {
@@ -1417,7 +1420,7 @@ mod keys {
     }
 
     /// The elements of a constructed DER element's content.
-    pub fn items(mut b: &[u8]) -> Option<Vec<(u8, &[u8], &[u8])>> {
+    pub fn items(mut b: &[u8]) -> Option<Vec<Element<'_>>> {
         let mut out = Vec::new();
         while !b.is_empty() {
             let (t, c, w, r) = tlv(b)?;
@@ -1549,9 +1552,12 @@ mod keys {
         }
     }
 
-    /// The public key of a certificate's subject: the algorithm OID, its parameter (an EC
-    /// curve) and the key bits.
-    fn cert_key(der: &[u8]) -> Option<(Vec<u8>, Option<Vec<u8>>, Vec<u8>)> {
+    /// A certificate subject's public key: the algorithm OID, its parameter (an EC curve) and
+    /// the key bits.
+    type SubjectKey = (Vec<u8>, Option<Vec<u8>>, Vec<u8>);
+
+    /// The public key of a certificate's subject.
+    fn cert_key(der: &[u8]) -> Option<SubjectKey> {
         let (0x30, cert, _, _) = tlv(der)? else {
             return None;
         };
