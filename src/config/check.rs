@@ -2,6 +2,13 @@
 //! Connect section: unknown keys (against Authelia's own key list), deprecated keys, a provider
 //! without `jwks`, plaintext secrets, public clients with a secret, duplicate ids, and every
 //! client rule of [`crate::client::validate`].
+//!
+//! Beyond one client, it reads what Authelia v4.39.20's validator reads around it: the `jwks`
+//! keys themselves (decoded as Authelia decodes them), the algorithms and key ids
+//! the clients sign with, what HMAC algorithms and JWT authentication methods need of the secret
+//! and of the client's keys, plain PKCE, and the custom scopes with their claims. Each rule is
+//! its own function citing the validator's lines. Values from template expressions (`{{ ... }}`)
+//! are never judged: their bytes are not in the file.
 
 use super::Document;
 use super::scan;
