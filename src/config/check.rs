@@ -532,6 +532,7 @@ pub fn check(doc: &Document) -> Result<Report> {
                             let id = &c.client_id;
                             f.extend(check_signing_algs(id, &weak, secret, &provider.signing));
                             f.extend(check_auth_methods(id, &weak, secret));
+                            f.extend(check_encryption_algs(id, &weak, secret));
                             f.extend(check_pkce_plain(id, &weak, &provider));
                             f.extend(check_scope_claims(id, &weak, &provider));
                             f.sort_by_key(|x| std::cmp::Reverse(x.severity));
@@ -1235,6 +1236,106 @@ fn check_signing_algs(
                 "{key} is '{a}' but no jwks key signs with {a}"
             ))),
             _ => {}
+        }
+    }
+    out
+}
+
+/// Key algorithms a client may encrypt responses with (const.go:607, v4.39.20).
+const CLIENT_ENCRYPTION_ALGS: &[&str] = &[
+    "none",
+    "RSA1_5",
+    "RSA-OAEP",
+    "RSA-OAEP-256",
+    "ECDH-ES",
+    "ECDH-ES+A128KW",
+    "ECDH-ES+A192KW",
+    "ECDH-ES+A256KW",
+    "A128KW",
+    "A192KW",
+    "A256KW",
+    "A128GCMKW",
+    "A192GCMKW",
+    "A256GCMKW",
+    "PBES2-HS256+A128KW",
+    "PBES2-HS384+A192KW",
+    "PBES2-HS512+A256KW",
+];
+/// Content encryption algorithms (const.go:608).
+const CLIENT_CONTENT_ENCRYPTION: &[&str] = &[
+    "A128GCM",
+    "A192GCM",
+    "A256GCM",
+    "A128CBC-HS256",
+    "A192CBC-HS384",
+    "A256CBC-HS512",
+];
+
+/// Encrypted responses: a known algorithm; one that encrypts with the client secret needs it
+/// in plaintext (oauth2 v0.2.31 token/jwt/util.go:60-71), any other the client's keys; the
+/// response must be signed; the content encryption a known one
+/// (validateOIDDClientEncryptionAlg, identity_providers.go:1491-1527).
+fn check_encryption_algs(id: &str, item: &Value, secret: SecretKind) -> Vec<client::Finding> {
+    let mut out = Vec::new();
+    let e = |m: String| client::Finding {
+        severity: Severity::Error,
+        message: format!("client '{id}': {m}"),
+    };
+    let client_keys = text_of(item.get("jwks_uri")).is_some_and(|u| !u.is_empty())
+        || item
+            .get("jwks")
+            .and_then(|j| j.as_sequence())
+            .is_some_and(|j| !j.is_empty());
+    for (attr, default_sig) in [
+        ("authorization", "RS256"),
+        ("id_token", "RS256"),
+        ("access_token", "none"),
+        ("userinfo", "none"),
+        ("introspection", "none"),
+    ] {
+        let key = format!("{attr}_encrypted_response_alg");
+        let alg = text_of(item.get(&key)).unwrap_or_default();
+        let kid =
+            text_of(item.get(format!("{attr}_encrypted_response_key_id"))).unwrap_or_default();
+        if kid.is_empty() && (alg.is_empty() || alg == "none") {
+            continue;
+        }
+        if !CLIENT_ENCRYPTION_ALGS.contains(&alg.as_str()) {
+            out.push(e(format!(
+                "{key} '{alg}' is not an encryption algorithm Authelia knows"
+            )));
+        } else {
+            let with_secret = matches!(
+                alg.as_str(),
+                "A128KW" | "A192KW" | "A256KW" | "dir" | "A128GCMKW" | "A192GCMKW" | "A256GCMKW"
+            ) || alg.starts_with("PBES2-");
+            if with_secret && matches!(secret, SecretKind::Digest | SecretKind::Absent) {
+                out.push(e(format!(
+                    "{key} '{alg}' encrypts with the client secret, so client_secret must be plaintext"
+                )));
+            }
+            if !with_secret && !client_keys {
+                out.push(e(format!(
+                    "{key} '{alg}' encrypts with the client's keys: set jwks or jwks_uri"
+                )));
+            }
+            let sig = text_of(item.get(format!("{attr}_signed_response_alg")))
+                .filter(|x| !x.is_empty())
+                .unwrap_or_else(|| default_sig.to_string());
+            if sig == "none" {
+                out.push(e(format!(
+                    "{key} needs a signed response: set {attr}_signed_response_alg (it is 'none')"
+                )));
+            }
+        }
+        let enc = text_of(item.get(format!("{attr}_encrypted_response_enc")))
+            .filter(|x| !x.is_empty())
+            .unwrap_or_else(|| "A128CBC-HS256".into());
+        if !CLIENT_CONTENT_ENCRYPTION.contains(&enc.as_str()) {
+            out.push(e(format!(
+                "{attr}_encrypted_response_enc '{enc}' is not one of {}",
+                CLIENT_CONTENT_ENCRYPTION.join(", ")
+            )));
         }
     }
     out

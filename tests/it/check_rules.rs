@@ -478,3 +478,43 @@ fn custom_scopes_and_their_claims() {
     );
     assert_eq!(r.errors, 5, "{t}");
 }
+
+/// Encrypted responses (identity_providers.go:1491-1527): a secret-based key algorithm needs a
+/// plaintext secret (:1504-1505), any other the client's keys (:1508-1509), and an unsigned
+/// response cannot be encrypted (:1512-1513).
+#[test]
+fn encrypted_responses_need_their_keys() {
+    for (lines, needle) in [
+        (
+            &["id_token_encrypted_response_alg: A256KW"][..],
+            "encrypts with the client secret, so client_secret must be plaintext",
+        ),
+        (
+            &["id_token_encrypted_response_alg: RSA-OAEP-256"][..],
+            "encrypts with the client's keys: set jwks or jwks_uri",
+        ),
+        (
+            &[
+                "userinfo_encrypted_response_alg: RSA-OAEP",
+                "jwks_uri: https://app.example.com/jwks",
+            ][..],
+            "needs a signed response: set userinfo_signed_response_alg (it is 'none')",
+        ),
+        (
+            &["id_token_encrypted_response_alg: ROT13"][..],
+            "'ROT13' is not an encryption algorithm",
+        ),
+    ] {
+        let (r, t) = run(&client(DIGEST, lines));
+        assert!(t.contains(needle), "{lines:?}: {t}");
+        assert_eq!(r.errors, 1, "{t}");
+    }
+    let (r, t) = run(&client(
+        DIGEST,
+        &[
+            "id_token_encrypted_response_alg: RSA-OAEP-256",
+            "jwks_uri: https://app.example.com/jwks",
+        ],
+    ));
+    assert_eq!(r.errors, 0, "{t}");
+}
