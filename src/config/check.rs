@@ -434,6 +434,7 @@ pub fn check(doc: &Document) -> Result<Report> {
         }
         let (jwk_findings, signing) = check_jwks(oidc, oidc_node, proot, &t);
         findings.extend(jwk_findings);
+        findings.extend(check_discovery_alg(oidc, &signing));
         let provider = provider_of(oidc, signing);
         findings.extend(check_custom_scopes(&provider));
         let ctx = Context {
@@ -951,6 +952,22 @@ fn check_jwks(
         )));
     }
     (out, sig)
+}
+
+/// The discovery document's signing algorithm or key id needs a key that signs with it
+/// (validateOIDDIssuerSigningAlgsDiscovery, identity_providers.go:331-351).
+fn check_discovery_alg(oidc: &Value, sig: &Signing) -> Vec<FileFinding> {
+    let alg = text_of(oidc.get("discovery_signed_response_alg")).filter(|x| !x.is_empty());
+    let kid = text_of(oidc.get("discovery_signed_response_key_id")).filter(|x| !x.is_empty());
+    match (kid, alg) {
+        (Some(kid), _) if sig.alg_of(&kid).is_err() => vec![err(format!(
+            "identity_providers.oidc.discovery_signed_response_key_id '{kid}' is not the key_id of a signing key in jwks"
+        ))],
+        (None, Some(a)) if a != "none" && a != "RS256" && !sig.has_alg(&a) => vec![err(format!(
+            "identity_providers.oidc.discovery_signed_response_alg is '{a}' but no jwks key signs with {a}"
+        ))],
+        _ => Vec::new(),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

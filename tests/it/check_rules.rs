@@ -518,3 +518,38 @@ fn encrypted_responses_need_their_keys() {
     ));
     assert_eq!(r.errors, 0, "{t}");
 }
+
+// The same key as RSA_2048 in PKCS#1 form.
+const RSA_2048_PKCS1: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEAukrk40B6cgpLXAD7HHUTnMH9CIdhRVSeF6e8KfdUqALJFQ65\n5z5uI9t8SNXVsL74BW8pJ8HZfsOqFE/OJCPxnIas1NB2O94ugmFKjduNIBMhTg5N\nedCN+sMRhOUkpijZ0i+MizcNZWc+X6sZ48nNckcpWna8wZWVANxJY5abH7hPpQWY\nsdvFptZ4ixDc0SCMKrTylg8ULncLlu75SH2EeJcYYP1rxdB+Yl4I01cWfk1lJpeB\n1uwv5MdIZ6b2+cTUQygzw8c8oovxCWJWMbSgtdzbiVoNKV2pqF60z0IsHTLYa5jZ\n3adM9Ic90avNZ1wJe5xT6mdWdO+cBF8VyxTD3wIDAQABAoIBAAEAXyxKPM39u+Cx\n55E34pqs7Iluj2d88m1tO2s8i59M9m1u7dd0bB6bxWvE4pSOH08C6CJ6C0pIB/3m\neFBIY0DUCzaYkuuu7PgLmbBcUy4uWwXflOpJPl3wIFJyzg5cDRrfMkRMg4sEs3pN\n4fsWwXKIO/Gz4GxCBdVpqFeWAC2IhvtkiPOcVZfopwL+PD8J6T0E1H9F2541Ekaq\nLGw6iNBRFK9EbOXnmnYuNOEHm18hKZ+LHXWCnosPFloq3um/3S40Q/eeMI51HH/E\nG5IzwdxgDDWFz9eyR9obgxrWSarZ4T1SdKd1D1IzGru3KI1CJBq0/W5n542f3WgP\nSi6/aBECgYEA+rPbc/0Or0Oh1he4CC87M0CuyBVJWHRXURtrf4VUGSnlJIEHN8yT\nwDTgkGHPU3WiC5w0KrAQ3+2e8+ChZChMf1MlYD5IRanY5q4yVJzlQ+rSWxqmUjOE\nDWTC/S621GiySeADf7UXcbha1Z7O+o/JoxfAidCHMt/CC2m0pLtcxFECgYEAvjqe\ni1MAKSxu+FY6uwoFuuIBv/ti8fEW+44wGN8rIoWvGjq5cl8MbeUA6sFzol+mYrWv\njYoercoBNQ1dTE3kx4S8uKTgQJLkgkvOTweuEDpKJHllLDiEAqRhwcneYVMXhGKK\nGAPDHjWpjw1AbxQ1RfLHT6yivgK8pUdn59Ov6S8CgYEAnp9SCO9ibS5DpWxYeoU3\n1dPlQp+FSrxBywWoXIUFku5ZF2G0KW/9RC2wsGnSfiH9p47ryt6frq9wVSoZs39z\n91OqYFzH6ZvvqvUozzR+MxzOf+o6teP2d2r7nKoD8B1WQTvFuvXfoYpdnq/ekdaM\nY+7RWeFgyaWd5w64x0ntBiECgYEAmN3QdFOxyGSNlIDu10lZi3F9SILCY3yDJImB\nuyrzpd1Z9jEEv5UEDve9QelNfElzEtXACnTY7H1tdO2VcPETjQXtBlBwaVPhz5cN\nZlLcnOvKkv7+v4d3BgyFBk6rpvg36MmrAVtcm9UxueRDSEAsA1byteMcMKdQY107\ncX+aWD8CgYAFioRLxf2sbQPyLKOhUNHK/prJjweNUaHul0tjR/VK/Ie3DXx6WdPA\nvdAVMTOkA7nIy9M4JzbMWMdqekWledJmr+HjI04WSassOljWeNGsPwG/B5vJTjf6\nlBYiLqzj7XI4e9CR6x38jMqSgEiOLOlFA4GaTet0HCPaIYjuYkS/0g==\n-----END RSA PRIVATE KEY-----\n";
+
+/// Go's PEM reading (crypto.go:188-203): PKCS#1 is read like PKCS#8, and anything after the
+/// block is refused.
+#[test]
+fn pem_forms_as_go_reads_them() {
+    let (r, t) = check_text(&doc(&jwk(RSA_2048_PKCS1, &[]), "", CLIENT));
+    assert!(r.clean(), "{t}");
+    let trailing = format!("{RSA_2048}junk\n");
+    let (_, t) = check_text(&doc(&jwk(&trailing, &[]), "", CLIENT));
+    assert!(t.contains("the PEM block has trailing data"), "{t}");
+}
+
+/// discovery_signed_response_alg / _key_id need a key (identity_providers.go:331-351).
+#[test]
+fn discovery_signing_needs_a_key() {
+    let (r, t) = check_text(&doc(
+        &jwk(RSA_2048, &["key_id: main"]),
+        "    discovery_signed_response_alg: ES384\n",
+        CLIENT,
+    ));
+    assert!(
+        t.contains("discovery_signed_response_alg is 'ES384' but no jwks key"),
+        "{t}"
+    );
+    assert_eq!(r.errors, 1, "{t}");
+    let (r, t) = check_text(&doc(
+        &jwk(RSA_2048, &["key_id: main"]),
+        "    discovery_signed_response_key_id: main\n",
+        CLIENT,
+    ));
+    assert!(r.clean(), "{t}");
+}
