@@ -1750,3 +1750,48 @@ mod keys {
         (!same).then(|| "does not hold the public key of this key (its first certificate is for another key)".into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::keys;
+    use base64::Engine;
+
+    fn pem(ty: &str, der: &[u8]) -> String {
+        let b = base64::engine::general_purpose::STANDARD.encode(der);
+        format!("-----BEGIN {ty}-----\n{b}\n-----END {ty}-----\n")
+    }
+
+    /// Every prefix and every one-byte change of a real key's DER is read without a panic,
+    /// as a key and as a certificate chain.
+    #[test]
+    fn broken_der_never_panics() {
+        let good = crate::provider::authelia::rsa_private_key_pem(2048).unwrap();
+        let (_, der, _) = keys::pem_decode(&good).unwrap();
+        assert!(matches!(
+            keys::read(&good),
+            keys::Key::Rsa { size: 256, .. }
+        ));
+        let k = keys::read(&good);
+        for n in (0..der.len()).step_by(7) {
+            for ty in ["PRIVATE KEY", "EC PRIVATE KEY", "CERTIFICATE"] {
+                let p = pem(ty, &der[..n]);
+                let _ = keys::read(&p);
+                let _ = keys::chain_problem(&p, &k);
+            }
+            let mut flipped = der.clone();
+            flipped[n] ^= 0xff;
+            let _ = keys::read(&pem("PRIVATE KEY", &flipped));
+            let _ = keys::chain_problem(&pem("CERTIFICATE", &flipped), &k);
+        }
+        for junk in [
+            "",
+            "-----BEGIN ",
+            "-----BEGIN X-----\n",
+            "\n-----BEGIN A-----\n-----END A-----",
+            "ü-----",
+        ] {
+            let _ = keys::read(junk);
+            let _ = keys::chain_problem(junk, &k);
+        }
+    }
+}
