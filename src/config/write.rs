@@ -611,12 +611,26 @@ pub fn secrets_in(bytes: &[u8]) -> Vec<String> {
     let Ok(v) = super::gate::parse_first(&t.masked) else {
         return Vec::new();
     };
+    // The positions tell a template (`{{ ... }}`) from a literal that happens to look like the
+    // mask; without them (a file the positional parser refuses) nothing counts as templated.
+    let parsed = super::scan::scan(&t).ok();
+    let root = parsed.as_ref().and_then(|p| p.root.as_ref());
     let mut out = Vec::new();
-    walk(&v, "", !t.templates.is_empty(), &mut out);
+    walk(&v, root.map(|r| (r, r)), "", &t, &mut out);
     out
 }
 
-fn walk(v: &serde_yaml::Value, at: &str, templated: bool, out: &mut Vec<String>) {
+/// `v` with its node (and the root, to resolve aliases), where known.
+type At<'n> = Option<(&'n super::scan::Node, &'n super::scan::Node)>;
+
+fn walk(
+    v: &serde_yaml::Value,
+    at_node: At<'_>,
+    at: &str,
+    t: &super::scan::Text<'_>,
+    out: &mut Vec<String>,
+) {
+    use super::check::{child, resolve};
     use serde_yaml::Value as V;
     match v {
         V::Mapping(m) => {
@@ -627,11 +641,11 @@ fn walk(v: &serde_yaml::Value, at: &str, templated: bool, out: &mut Vec<String>)
                 } else {
                     format!("{at}.{k}")
                 };
+                let node = at_node.and_then(|(root, n)| child(root, Some(n), k).map(|c| (root, c)));
                 if let Some(s) = x.as_str() {
-                    let masked =
-                        templated && s.bytes().all(|b| b == super::scan::MASK || b == b' ');
-                    let literal = !s.trim().is_empty() && !masked;
-                    let secret = s.contains("PRIVATE KEY-----")
+                    let templated = node.is_some_and(|(_, n)| t.made_by_template(n));
+                    let literal = !s.trim().is_empty() && !templated;
+                    let secret = (s.contains("PRIVATE KEY-----") && !templated)
                         || (SECRET_KEYS.contains(&k)
                             && literal
                             && !(k == "client_secret" && crate::secret::is_digest(s)));
@@ -639,16 +653,22 @@ fn walk(v: &serde_yaml::Value, at: &str, templated: bool, out: &mut Vec<String>)
                         out.push(here);
                     }
                 } else {
-                    walk(x, &here, templated, out);
+                    walk(x, node, &here, t, out);
                 }
             }
         }
         V::Sequence(s) => {
+            let items = at_node.and_then(|(root, n)| match &resolve(root, n).kind {
+                super::scan::Kind::Seq(items, _) => Some((root, items)),
+                _ => None,
+            });
             for (i, x) in s.iter().enumerate() {
-                walk(x, &format!("{at}[{i}]"), templated, out);
+                let node =
+                    items.and_then(|(root, items)| items.get(i).map(|n| (root, resolve(root, n))));
+                walk(x, node, &format!("{at}[{i}]"), t, out);
             }
         }
-        V::Tagged(t) => walk(&t.value, at, templated, out),
+        V::Tagged(tv) => walk(&tv.value, at_node, at, t, out),
         _ => {}
     }
 }

@@ -328,12 +328,15 @@ fn check_reports_problems_and_exit_codes() {
     assert_eq!(v["clients"].as_array().unwrap().len(), 2);
     assert!(v["errors"].as_u64().unwrap() >= 3);
 
+    // A real key: `check` reads it as Authelia does (a bare `k` is no key).
+    let pem = oidc_wizard::provider::authelia::rsa_private_key_pem(2048).unwrap();
+    let key: String = pem.lines().map(|l| format!("          {l}\n")).collect();
     let good = dir.path().join("good.yml");
     std::fs::write(
         &good,
         CONFIG.replace(
             "hmac_secret: x\n    jwks:\n      - key: k\n",
-            "hmac_secret: x\n    jwks:\n      - key: |\n          k\n",
+            &format!("hmac_secret: x\n    jwks:\n      - key: |\n{key}"),
         ),
     )
     .unwrap();
