@@ -291,7 +291,10 @@ impl Sources {
             })
             .collect();
         let full_oidc = |k: &str| -> Vec<String> {
-            OIDC.iter().map(|s| s.to_string()).chain([k.to_string()]).collect()
+            OIDC.iter()
+                .map(|s| s.to_string())
+                .chain([k.to_string()])
+                .collect()
         };
         for k in &out.provider_keys_added {
             touched.push(full_oidc(k));

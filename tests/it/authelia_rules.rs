@@ -1267,6 +1267,51 @@ fn merged_file(base: &std::path::Path, plan: &Plan, keys: &ProviderKeys) -> Resu
     std::fs::read_to_string(&path).map_err(|e| e.to_string())
 }
 
+/// A copy of `base` whose file backend defines the custom-claim attributes the plan reads but
+/// does not define itself (`authentication_backend.file.extra_attributes.<name>`).
+fn with_directory_attributes(
+    base: &std::path::Path,
+    plan: &Plan,
+    dir: &tempfile::TempDir,
+) -> Result<std::path::PathBuf, String> {
+    let text = std::fs::read_to_string(base).map_err(|e| e.to_string())?;
+    let defined: Vec<&str> = plan
+        .additions
+        .iter()
+        .filter(|a| a.top_level)
+        .map(|a| a.name.as_str())
+        .collect();
+    let mut extra = String::new();
+    for a in &plan.additions {
+        let Some(policy) = a.value.as_object() else {
+            continue;
+        };
+        for claim in policy
+            .get("custom_claims")
+            .and_then(|c| c.as_object())
+            .into_iter()
+            .flatten()
+        {
+            // Without `attribute`, the claim reads the attribute of its own name.
+            let attr = claim
+                .1
+                .get("attribute")
+                .and_then(|x| x.as_str())
+                .unwrap_or(claim.0);
+            if !defined.contains(&attr) && !extra.contains(&format!(" {attr}:")) {
+                extra.push_str(&format!("      {attr}:\n        value_type: string\n"));
+            }
+        }
+    }
+    let marker = "  file:\n";
+    let at = text.find(marker).ok_or("the base has no file backend")? + marker.len();
+    let mut out = text.clone();
+    out.insert_str(at, &format!("    extra_attributes:\n{extra}"));
+    let path = dir.path().join(format!("directory-{}.yml", plan.app));
+    std::fs::write(&path, out).map_err(|e| e.to_string())?;
+    Ok(path)
+}
+
 #[test]
 fn every_app_merged_into_a_config_without_oidc_holds_authelias_rules() {
     let Some(shared) =
@@ -1284,6 +1329,7 @@ fn every_app_merged_into_a_config_without_oidc_holds_authelias_rules() {
         key_id: KEY_ID.into(),
         private_key_pem: rsa_private_key_pem(2048).unwrap(),
     };
+    let dir = tempfile::tempdir().unwrap();
     let mut failing: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut checked = 0;
     for (n, entry) in catalog::all().unwrap().iter().enumerate() {
@@ -1294,8 +1340,16 @@ fn every_app_merged_into_a_config_without_oidc_holds_authelias_rules() {
             };
             let base = &bases[n % bases.len()];
             let problems = match plan_of(entry, &setup).and_then(|p| {
-                let conf = merged_file(base, &p, &keys).and_then(|text| parse(&text))?;
-                Ok((p, conf))
+                let text = match merged_file(base, &p, &keys) {
+                    // An attribute only the user's directory gives (forgejo's sshpubkey): the
+                    // merge must refuse on a base that lacks it, writing nothing, and succeed
+                    // once the file backend defines it (identity_providers.go:308-310).
+                    Err(e) if e.contains("only your user directory can provide") => {
+                        merged_file(&with_directory_attributes(base, &p, &dir)?, &p, &keys)?
+                    }
+                    other => other?,
+                };
+                Ok((p, parse(&text)?))
             }) {
                 Ok((p, conf)) => {
                     let found = all_rules(&conf);

@@ -78,10 +78,20 @@ fn standard_tags_on_oidc_and_clients_are_their_plain_meaning() {
         let out = merges(name, &old);
         assert!(new_text(&out).starts_with(&old), "{name}");
     }
-    // A tagged section the client goes into, where the first-time keys are added too.
+    // A tagged section the client goes into. It has clients, so it is a provider that works
+    // already: no keys are added (they come from elsewhere), and the warning says so.
     let old = "identity_providers:\n  oidc: !!map\n    clients: !!seq\n      - client_id: a\n        public: true\n";
     let out = merges("first.yml", old);
-    assert!(out.first_time_setup);
+    assert!(
+        out.provider_keys_added.is_empty(),
+        "{:?}",
+        out.provider_keys_added
+    );
+    assert!(
+        out.warnings.iter().any(|w| w.contains("hmac_secret")),
+        "{:?}",
+        out.warnings
+    );
     // A flow list with a tag is still read as a flow list (its message names it).
     let old =
         format!("identity_providers:\n  oidc:\n{KEYS}    clients: !!seq [{{client_id: a}}]\n");
