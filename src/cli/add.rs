@@ -1,6 +1,6 @@
 //! Handler of `oidc-wizard add`: build the plan, then print it, merge it or make a blueprint.
 
-use super::{AddArgs, ProviderChoice, print_json};
+use super::{AddArgs, ProviderChoice, authentik, print_json};
 use crate::error::{Error, Result};
 use crate::plan::{Plan, Request, SecretState, needs_secret, resolve};
 use crate::{catalog, exit, render, secret};
@@ -105,7 +105,7 @@ pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
         ));
     }
     if args.provider == ProviderChoice::Authentik {
-        return crate::provider::authentik::add_command(&args);
+        return authentik::add_command(&args);
     }
     if args.out.is_some() {
         return Err(Error::input(
@@ -113,7 +113,7 @@ pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
         ));
     }
     if !config.is_empty() {
-        return crate::config::add_command(&args, &config);
+        return super::config::add_command(&args, &config);
     }
     for (flag, set) in [
         ("--dry-run", args.dry_run),

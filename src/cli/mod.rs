@@ -4,7 +4,9 @@
 //! are a contract with scripts; see README.md.
 
 pub mod add;
+mod authentik;
 mod basic;
+mod config;
 
 pub use add::request_of;
 
@@ -213,7 +215,11 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         None => crate::tui::launch(crate::tui::Options {
             config: cli.config,
-            color: cli.color,
+            color: match cli.color {
+                ColorChoice::Auto => crate::tui::ColorChoice::Auto,
+                ColorChoice::Always => crate::tui::ColorChoice::Always,
+                ColorChoice::Never => crate::tui::ColorChoice::Never,
+            },
             mouse: cli.mouse,
         }),
         Some(Command::Apps { json }) => basic::apps(json),
@@ -231,7 +237,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                     "check needs --config <PATH> (or X_AUTHELIA_CONFIG)",
                 ));
             }
-            crate::config::check_command(&paths, json)
+            config::check_command(&paths, json)
         }
         Some(Command::Add(args)) => add::run(*args, config_paths(cli.config)),
     }
@@ -243,9 +249,7 @@ pub fn config_paths(flag: Vec<PathBuf>) -> Vec<PathBuf> {
     if !flag.is_empty() {
         return flag;
     }
-    std::env::var("X_AUTHELIA_CONFIG")
-        .map(|v| crate::config::sources::split_env(&v))
-        .unwrap_or_default()
+    crate::config::sources::from_env()
 }
 
 /// The first configuration path (see [`config_paths`]).

@@ -24,14 +24,12 @@
 //! the last top-level key, or the merge is refused).
 
 pub mod check;
-mod command;
 pub mod gate;
 pub mod scan;
 pub mod sources;
 pub mod splice;
 pub mod write;
 
-pub use command::{add_command, check_command};
 pub use sources::{Sources, is_sops_encrypted, load_sources};
 pub use write::{WriteOptions, write, write_with};
 

@@ -7,8 +7,8 @@
 //!
 //! Flow, pure up to the edge: [`resolve`] (the request with authentik's default URL) ->
 //! [`plan()`] (a [`BlueprintPlan`]: blueprint text, authentik-side steps, app-side [`crate::plan::Plan`],
-//! copyable values). [`add_command`] is the CLI edge: it draws the secret, prints, and writes the
-//! file for `--out`.
+//! copyable values). The command line's `add --provider authentik` draws the secret, prints, and
+//! writes the file for `--out` with [`write_blueprint`].
 //!
 //! For the wizard: [`supports`] / [`unsupported_reason`] for the provider choice; then
 //! [`resolve`] (or [`setup`] with [`plan::resolve`] after setting the URL from
@@ -26,12 +26,11 @@ pub use model::{
 };
 
 use crate::catalog::{self, AppEntry, Setup};
-use crate::cli::AddArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::inputs::{HttpUrl, parse_domain};
 use crate::plan::{self, Endpoints, Request, Resolved};
-use crate::{exit, render, secret};
+use crate::render;
 use std::io::Write;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -223,77 +222,6 @@ pub fn endpoints(auth: &HttpUrl, app_slug: &str) -> Endpoints {
 pub fn plan(entry: &AppEntry, resolved: &Resolved, secret: Option<&str>) -> Result<BlueprintPlan> {
     let ak = find(&entry.slug)?;
     blueprint::build(entry, ak, resolved, secret)
-}
-
-/// `oidc-wizard add APP --provider authentik`.
-pub fn add_command(args: &AddArgs) -> Result<u8> {
-    for (flag, set) in [
-        ("--dry-run", args.dry_run),
-        ("--replace", args.replace),
-        ("--rotate", args.rotate),
-    ] {
-        if set {
-            return Err(Error::input(format!(
-                "{flag} edits Authelia's configuration.yml; with --provider authentik use --out <PATH> to write the blueprint"
-            )));
-        }
-    }
-    if args.policy.is_some() {
-        return Err(Error::input(
-            "--policy is an Authelia setting; in authentik, bind groups or users to the application to limit who may sign in",
-        ));
-    }
-    let entry = catalog::find(&args.app)?;
-    let ak = find(&entry.slug)?;
-    if let Some(v) = args
-        .variant
-        .as_deref()
-        .filter(|v| !v.is_empty() && *v != "default")
-        && ak.catalog_variant.as_deref() != Some(v)
-    {
-        let covers = match &ak.catalog_variant {
-            Some(c) => format!("the '{c}' setup"),
-            None => "its main setup".to_string(),
-        };
-        return Err(Error::input(format!(
-            "authentik documents {} only for {covers}; drop --variant {v}",
-            entry.name
-        )));
-    }
-    let req = crate::cli::request_of(args)?;
-    let resolved = resolve(entry, &req)?;
-    let secret = if ak.client_type == ClientType::Confidential {
-        let charset: secret::Charset = args.charset.parse()?;
-        Some(secret::generate(args.length, charset)?)
-    } else {
-        None
-    };
-    let bp = plan(entry, &resolved, secret.as_deref())?;
-    let written = match &args.out {
-        Some(path) => Some(write_blueprint(path, &bp, args.yes)?),
-        None => None,
-    };
-    if args.json {
-        let mut m = blueprint::json(&bp);
-        if let Some(w) = &written {
-            m.insert(
-                "blueprint_path".into(),
-                serde_json::Value::String(w.display().to_string()),
-            );
-        }
-        crate::cli::print_json(&serde_json::Value::Object(m));
-    } else {
-        let mut s = blueprint::report(&bp);
-        if let Some(w) = &written {
-            s.push_str(&format!("\n== Written\n\n  {}", w.display()));
-            if bp.client_secret.is_some() {
-                s.push_str(" (mode 0600: it holds the client secret in plaintext; the authentik worker must be able to read it)");
-            }
-            s.push('\n');
-        }
-        print!("{s}");
-    }
-    Ok(exit::OK)
 }
 
 /// Writes the blueprint to `path`: never over an existing file unless `overwrite`, even one

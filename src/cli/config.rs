@@ -1,9 +1,9 @@
 //! The command-line glue of the configuration subcommands: `add ... --config PATH...` (merge,
 //! show the diff, ask or require `--yes`, write) and `check --config PATH...`.
 
-use super::{OnDuplicate, check, load_sources, merge};
-use crate::cli::AddArgs;
-use crate::cli::add::{build_plan_for, plan_json, request_of};
+use super::AddArgs;
+use super::add::{build_plan_for, plan_json, request_of};
+use crate::config::{self as config, OnDuplicate, check, load_sources, merge};
 use crate::error::{Error, Result};
 use crate::inputs::HttpUrl;
 use crate::{exit, render};
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 /// The Authelia URL a configuration's session cookie gives for `domain`, if any: used as the
 /// default when `--auth-url` is not given.
-fn auth_url_default(defaults: &super::SessionDefaults, domain: &str) -> Option<String> {
+fn auth_url_default(defaults: &config::SessionDefaults, domain: &str) -> Option<String> {
     let url = defaults.authelia_url.as_deref()?;
     let parsed = HttpUrl::parse(url, "Authelia URL").ok()?;
     let host = parsed.authority();
@@ -23,7 +23,7 @@ fn auth_url_default(defaults: &super::SessionDefaults, domain: &str) -> Option<S
 }
 
 /// `oidc-wizard add ... --config PATH...`: the client goes into the one file of the
-/// configuration that holds the clients (see [`super::sources`]).
+/// configuration that holds the clients (see [`crate::config::sources`]).
 pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
     let sources = load_sources(paths)?;
     let doc = sources.target();
@@ -90,10 +90,10 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
                 return Ok(exit::ERROR);
             }
         }
-        let opts = super::WriteOptions {
+        let opts = config::WriteOptions {
             private: args.chmod,
         };
-        let w = super::write_with(doc, &out, opts, std::time::SystemTime::now())?;
+        let w = config::write_with(doc, &out, opts, std::time::SystemTime::now())?;
         notes.extend(w.exposure_warning());
         written = Some(w);
     }
@@ -127,7 +127,7 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
             w.extend(out.warnings.iter().map(|x| json!(x)));
             w.extend(notes.iter().map(|x| json!(x)));
         }
-        crate::cli::print_json(&Value::Object(m));
+        super::print_json(&Value::Object(m));
         return Ok(exit::OK);
     }
     let mut so = std::io::stdout().lock();
@@ -184,7 +184,7 @@ pub fn check_command(paths: &[PathBuf], json: bool) -> Result<u8> {
     let sources = load_sources(paths)?;
     let report = check::check(sources.target())?;
     if json {
-        crate::cli::print_json(&serde_json::to_value(&report).unwrap_or(Value::Null));
+        super::print_json(&serde_json::to_value(&report).unwrap_or(Value::Null));
     } else {
         print!("{}", check::report_text(&report));
     }
