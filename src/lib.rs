@@ -13,12 +13,14 @@
 //!
 //! Everything outside `tui` and `cli` is pure: no terminal I/O.
 
+pub mod app;
 pub mod catalog;
 pub mod cli;
 pub mod client;
 pub mod config;
 pub mod error;
 pub mod exit;
+pub mod files;
 pub mod inputs;
 pub mod plan;
 pub mod prefs;

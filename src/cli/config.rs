@@ -2,25 +2,14 @@
 //! show the diff, ask or require `--yes`, write) and `check --config PATH...`.
 
 use super::AddArgs;
-use super::add::{build_plan_for, plan_json, request_of};
-use crate::config::{self as config, OnDuplicate, check, load_sources, merge};
+use super::add::{build_for, choice_of, request_parts, require_domain};
+use crate::app;
+use crate::config::{self as config, OnDuplicate, check, load_sources};
 use crate::error::{Error, Result};
-use crate::inputs::HttpUrl;
 use crate::{exit, render};
 use serde_json::{Value, json};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
-
-/// The Authelia URL a configuration's session cookie gives for `domain`, if any: used as the
-/// default when `--auth-url` is not given.
-fn auth_url_default(defaults: &config::SessionDefaults, domain: &str) -> Option<String> {
-    let url = defaults.authelia_url.as_deref()?;
-    let parsed = HttpUrl::parse(url, "Authelia URL").ok()?;
-    let host = parsed.authority();
-    let host = host.split(':').next().unwrap_or(&host).to_ascii_lowercase();
-    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    (host == domain || host.ends_with(&format!(".{domain}"))).then(|| url.to_string())
-}
 
 /// `oidc-wizard add ... --config PATH...`: the client goes into the one file of the
 /// configuration that holds the clients (see [`crate::config::sources`]).
@@ -28,31 +17,17 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
     let sources = load_sources(paths)?;
     let doc = sources.target();
     let path = doc.path.as_path();
-    let defaults = sources.session_defaults();
+    let choice = choice_of(args)?;
     let mut notes: Vec<String> = sources.note.iter().cloned().collect();
-    let mut with_domain;
-    let args = if args.domain.is_none()
-        && let Some(d) = &defaults.domain
-    {
-        notes.push(format!(
-            "using the domain {d} from the configuration's session.cookies"
-        ));
-        with_domain = args.clone();
-        with_domain.domain = Some(d.clone());
-        &with_domain
-    } else {
-        args
-    };
-    let mut req = request_of(args)?;
-    if req.auth_url.as_deref().is_none_or(|u| u.trim().is_empty())
-        && let Some(u) = auth_url_default(&defaults, &req.domain)
-    {
-        notes.push(format!(
-            "using the Authelia URL {u} from the configuration's session.cookies"
-        ));
-        req.auth_url = Some(u);
-    }
-    let plan = build_plan_for(args, req)?;
+    let mut req = request_parts(args)?;
+    notes.extend(app::complete(
+        choice.provider,
+        &mut req,
+        Some(&sources.session_defaults()),
+    ));
+    require_domain(&req)?;
+    let built = build_for(args, &choice, &req)?;
+    let plan = &built.plan;
     let on_dup = if args.rotate {
         OnDuplicate::Rotate
     } else if args.replace {
@@ -60,8 +35,8 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
     } else {
         OnDuplicate::Refuse
     };
-    let out = merge(doc, &plan, on_dup)?;
-    sources.check_merge(&out)?;
+    let prepared = app::prepare(&sources, &built, on_dup)?;
+    let out = &prepared.merge;
 
     let mut written = None;
     if !args.dry_run {
@@ -93,13 +68,13 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
         let opts = config::WriteOptions {
             private: args.chmod,
         };
-        let w = config::write_with(doc, &out, opts, std::time::SystemTime::now())?;
+        let w = app::apply(&sources, &prepared, opts)?;
         notes.extend(w.exposure_warning());
         written = Some(w);
     }
 
     if args.json {
-        let mut m = plan_json(&plan);
+        let mut m = built.json.clone();
         m.insert("config_path".into(), json!(path.display().to_string()));
         m.insert("written".into(), json!(written.is_some()));
         m.insert(
@@ -168,7 +143,7 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
     }
     let _ = writeln!(so, "  Restart Authelia to load the change.\n");
     // The rest of the report: values, steps, env; not the client YAML, which is now in the file.
-    let report = render::report(&plan);
+    let report = render::report(plan);
     let marker = format!("== {}: values", plan.app_name);
     let rest = report
         .find(&marker)

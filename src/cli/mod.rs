@@ -4,9 +4,9 @@
 //! are a contract with scripts; see README.md.
 
 pub mod add;
-mod authentik;
 mod basic;
 mod config;
+mod new_file;
 
 pub use add::request_of;
 
@@ -91,16 +91,6 @@ pub enum Command {
     },
 }
 
-/// Which identity provider to build for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ProviderChoice {
-    /// Authelia: a client for configuration.yml.
-    #[default]
-    Authelia,
-    /// authentik: a blueprint.
-    Authentik,
-}
-
 /// Arguments of `add`.
 #[derive(Debug, Clone, Args)]
 pub struct AddArgs {
@@ -139,8 +129,9 @@ pub struct AddArgs {
     #[arg(long, default_value = "rfc3986", value_name = "C")]
     pub charset: String,
     /// Identity provider.
-    #[arg(long, value_enum, default_value_t = ProviderChoice::Authelia)]
-    pub provider: ProviderChoice,
+    #[arg(long, default_value = "authelia", value_name = "PROVIDER",
+          value_parser = clap::builder::PossibleValuesParser::new(crate::provider::all().iter().map(|p| p.id())))]
+    pub provider: String,
     /// authentik: write the blueprint to this file.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
