@@ -42,9 +42,10 @@ pub fn request_parts(args: &AddArgs) -> Result<Request> {
     })
 }
 
-/// The domain is required once every source of defaults was asked.
-pub fn require_domain(req: &Request) -> Result<()> {
-    if req.domain.is_empty() {
+/// The domain is required once every source of defaults was asked (an empty `--domain ""` is
+/// given, and refused later as a value).
+pub fn require_domain(args: &AddArgs, req: &Request) -> Result<()> {
+    if args.domain.is_none() && req.domain.is_empty() {
         return Err(Error::Usage(
             "the following required argument was not provided: --domain <D>".into(),
         ));
@@ -55,7 +56,7 @@ pub fn require_domain(req: &Request) -> Result<()> {
 /// The request the flags describe, with the domain required.
 pub fn request_of(args: &AddArgs) -> Result<Request> {
     let req = request_parts(args)?;
-    require_domain(&req)?;
+    require_domain(args, &req)?;
     Ok(req)
 }
 

@@ -25,7 +25,7 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
         &mut req,
         Some(&sources.session_defaults()),
     ));
-    require_domain(&req)?;
+    require_domain(args, &req)?;
     let built = build_for(args, &choice, &req)?;
     let plan = &built.plan;
     let on_dup = if args.rotate {
