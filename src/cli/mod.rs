@@ -158,7 +158,7 @@ pub struct AddArgs {
 
 /// Parses the process arguments and runs. Returns the exit code; errors are printed here as one
 /// line on stderr.
-pub fn main() -> u8 {
+pub fn main(wizard: impl FnOnce(Wizard) -> Result<u8>) -> u8 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -189,7 +189,7 @@ pub fn main() -> u8 {
             };
         }
     };
-    match run(cli) {
+    match run(cli, wizard) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("oidc-wizard: {e}");
@@ -201,16 +201,24 @@ pub fn main() -> u8 {
     }
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<u8> {
+/// What the wizard is opened with when no subcommand is given (the binary hands it to the
+/// wizard: the command line does not know the wizard).
+#[derive(Debug, Clone)]
+pub struct Wizard {
+    /// `--config` (each file or directory, as given).
+    pub config: Vec<PathBuf>,
+    /// `--color`.
+    pub color: ColorChoice,
+    /// `--mouse`.
+    pub mouse: bool,
+}
+
+/// Runs a parsed command line; `wizard` opens the wizard when there is no subcommand.
+pub fn run(cli: Cli, wizard: impl FnOnce(Wizard) -> Result<u8>) -> Result<u8> {
     match cli.command {
-        None => crate::tui::launch(crate::tui::Options {
+        None => wizard(Wizard {
             config: cli.config,
-            color: match cli.color {
-                ColorChoice::Auto => crate::tui::ColorChoice::Auto,
-                ColorChoice::Always => crate::tui::ColorChoice::Always,
-                ColorChoice::Never => crate::tui::ColorChoice::Never,
-            },
+            color: cli.color,
             mouse: cli.mouse,
         }),
         Some(Command::Apps { json }) => basic::apps(json),

@@ -6,6 +6,7 @@ mod common;
 mod support;
 mod tui_common;
 
+mod architecture;
 mod authentik;
 mod authentik_cli;
 mod catalog;
