@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::{exit, render};
 use serde_json::{Value, json};
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `oidc-wizard add ... --config PATH...`: the client goes into the one file of the
 /// configuration that holds the clients (see [`crate::config::sources`]).
@@ -40,30 +40,8 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
 
     let mut written = None;
     if !args.dry_run {
-        if !args.yes {
-            if !std::io::stdin().is_terminal() {
-                return Err(Error::file(
-                    path,
-                    "not written: stdin is not a terminal, so there is no one to confirm; pass --yes to write (or --dry-run to see the diff)",
-                ));
-            }
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "{}", out.diff);
-            for w in &out.warnings {
-                let _ = writeln!(err, "warning: {w}");
-            }
-            let _ = write!(err, "Write these changes to {}? [y/N] ", path.display());
-            let _ = err.flush();
-            let mut answer = String::new();
-            std::io::stdin().lock().read_line(&mut answer)?;
-            if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES") {
-                let _ = writeln!(
-                    err,
-                    "oidc-wizard: nothing was written to {}",
-                    path.display()
-                );
-                return Ok(exit::ERROR);
-            }
+        if !args.yes && !confirm(path, &out.diff, &out.warnings)? {
+            return Ok(exit::ERROR);
         }
         let opts = config::WriteOptions {
             private: args.chmod,
@@ -168,4 +146,33 @@ pub fn check_command(paths: &[PathBuf], json: bool) -> Result<u8> {
     } else {
         exit::ERROR
     })
+}
+
+/// Shows the diff and the warnings on stderr and asks whether to write `path` (a terminal is
+/// needed; without one the answer is to pass `--yes`). `false`: the user said no (said so).
+pub fn confirm(path: &Path, diff: &str, warnings: &[String]) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::file(
+            path,
+            "not written: stdin is not a terminal, so there is no one to confirm; pass --yes to write (or --dry-run to see the diff)",
+        ));
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{diff}");
+    for w in warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    let _ = write!(err, "Write these changes to {}? [y/N] ", path.display());
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES") {
+        return Ok(true);
+    }
+    let _ = writeln!(
+        err,
+        "oidc-wizard: nothing was written to {}",
+        path.display()
+    );
+    Ok(false)
 }

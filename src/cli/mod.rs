@@ -6,6 +6,7 @@
 pub mod add;
 mod basic;
 mod config;
+mod manage;
 mod new_file;
 
 pub use add::request_of;
@@ -88,6 +89,34 @@ pub enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// List the clients of a configuration, with the catalog app each matches and what check finds.
+    Clients {
+        /// Print JSON: an array of objects with client_id, client_name, app, public,
+        /// auth_method, policy, redirect_uris, line and findings.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put a backup of the configuration back (the newest by default), through the safe write.
+    Restore {
+        /// The backup to put back (default: the newest <name>.bak.<time> beside the file).
+        #[arg(long, value_name = "FILE")]
+        backup: Option<PathBuf>,
+        /// List the backups, newest first, and change nothing.
+        #[arg(long)]
+        list: bool,
+        /// Show the diff and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write without asking (needed when stdin is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// How many backups to keep after the write (the oldest beyond are removed).
+        #[arg(long, value_name = "N", default_value_t = crate::config::backups::DEFAULT_KEEP)]
+        keep: usize,
     },
 }
 
@@ -239,6 +268,27 @@ pub fn run(cli: Cli, wizard: impl FnOnce(Wizard) -> Result<u8>) -> Result<u8> {
             config::check_command(&paths, json)
         }
         Some(Command::Add(args)) => add::run(*args, config_paths(cli.config)),
+        Some(Command::Clients { json }) => {
+            manage::clients(&needs_config(cli.config, "clients")?, json)
+        }
+        Some(Command::Restore {
+            backup,
+            list,
+            dry_run,
+            yes,
+            json,
+            keep,
+        }) => manage::restore(
+            &needs_config(cli.config, "restore")?,
+            &manage::RestoreArgs {
+                backup,
+                list,
+                dry_run,
+                yes,
+                json,
+                keep,
+            },
+        ),
     }
 }
 
@@ -249,6 +299,17 @@ pub fn config_paths(flag: Vec<PathBuf>) -> Vec<PathBuf> {
         return flag;
     }
     crate::config::sources::from_env()
+}
+
+/// The configuration paths a command cannot do without (see [`config_paths`]).
+fn needs_config(flag: Vec<PathBuf>, command: &str) -> Result<Vec<PathBuf>> {
+    let paths = config_paths(flag);
+    if paths.is_empty() {
+        return Err(Error::input(format!(
+            "{command} needs --config <PATH> (or X_AUTHELIA_CONFIG)"
+        )));
+    }
+    Ok(paths)
 }
 
 /// The first configuration path (see [`config_paths`]).

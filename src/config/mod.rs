@@ -23,7 +23,9 @@
 //! ends inside a block scalar that would keep that newline: then the new block goes before
 //! the last top-level key, or the merge is refused).
 
+pub mod backups;
 pub mod check;
+pub mod clients;
 pub mod gate;
 pub mod scan;
 pub mod sources;
@@ -100,6 +102,8 @@ pub enum Action {
     Rotated,
     /// An existing client was replaced.
     Replaced,
+    /// A backup was put back.
+    Restored,
 }
 
 impl Action {
@@ -109,6 +113,7 @@ impl Action {
             Action::Added => "added",
             Action::Rotated => "rotated",
             Action::Replaced => "replaced",
+            Action::Restored => "restored",
         }
     }
 }
