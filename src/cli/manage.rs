@@ -160,3 +160,119 @@ fn report_restored(
     }
     println!("  Restart Authelia to load the change.");
 }
+
+/// What `rotate` was asked.
+#[derive(Debug, Clone)]
+pub struct RotateArgs {
+    /// The client.
+    pub client_id: String,
+    /// `--length`.
+    pub length: usize,
+    /// `--charset`.
+    pub charset: String,
+    /// `--dry-run`.
+    pub dry_run: bool,
+    /// `--yes`.
+    pub yes: bool,
+    /// `--json`.
+    pub json: bool,
+    /// `--keep N`.
+    pub keep: usize,
+}
+
+/// `oidc-wizard rotate <CLIENT_ID> --config PATH`: a new secret; only the client's
+/// `client_secret` line changes.
+pub fn rotate(paths: &[PathBuf], a: &RotateArgs) -> Result<u8> {
+    let sources = load_sources(paths)?;
+    let doc = sources.target();
+    let path = doc.path.as_path();
+    let rows = clients::list(doc)?;
+    let row = clients::find(&rows, &a.client_id, path)?;
+    if row.public {
+        return Err(Error::file(
+            path,
+            format!(
+                "client '{}' is public: it has no secret to rotate",
+                a.client_id
+            ),
+        ));
+    }
+    let charset: crate::secret::Charset = a.charset.parse()?;
+    let secret = crate::app::draw_secret(crate::provider::SecretNeed::Digest, a.length, charset)?;
+    let plain = secret.plaintext().unwrap_or_default().to_string();
+    let digest = secret.digest().unwrap_or_default().to_string();
+    let change = clients::rotate(doc, &a.client_id, secret)?;
+    sources.check_merge(&change)?;
+    let steps = row
+        .app
+        .as_deref()
+        .map(|app| clients::secret_steps(app, &a.client_id, &plain))
+        .unwrap_or_default();
+    let mut written = None;
+    if !a.dry_run {
+        if !a.yes && !confirm(path, &change.diff, &change.warnings)? {
+            return Ok(exit::ERROR);
+        }
+        written = Some(config::write_with(
+            doc,
+            &change,
+            config::WriteOptions::default(),
+            std::time::SystemTime::now(),
+        )?);
+        backups::prune(path, a.keep);
+    }
+    if a.json {
+        print_json(&json!({
+            "client_id": a.client_id,
+            "client_secret": plain,
+            "client_secret_digest": digest,
+            "config_path": path.display().to_string(),
+            "written": written.is_some(),
+            "backup_path": written.as_ref().map(|w| w.backup_path.display().to_string()),
+            "diff": change.diff,
+            "app": row.app,
+            "steps": steps,
+            "warnings": change.warnings,
+        }));
+        return Ok(exit::OK);
+    }
+    let mut so = std::io::stdout().lock();
+    if a.dry_run {
+        let _ = write!(so, "{}", change.diff);
+        eprintln!("dry run: nothing was written to {}", path.display());
+        return Ok(exit::OK);
+    }
+    let backup = written
+        .as_ref()
+        .map(|w| w.backup_path.display().to_string())
+        .unwrap_or_default();
+    let _ = writeln!(
+        so,
+        "== Authelia: client '{}' has a new secret in {}\n\n  backup: {backup}",
+        a.client_id,
+        path.display()
+    );
+    for w in &change.warnings {
+        let _ = writeln!(so, "  warning: {w}");
+    }
+    let _ = writeln!(
+        so,
+        "\n  New client secret (shown once; the file holds only its digest):\n\n    {plain}\n"
+    );
+    if steps.is_empty() {
+        let _ = writeln!(
+            so,
+            "  Put it into the app where its client secret is set, now: the old one stops working when Authelia restarts."
+        );
+    } else {
+        let _ = writeln!(
+            so,
+            "  Put it into the app now (the old one stops working when Authelia restarts):"
+        );
+        for s in &steps {
+            let _ = writeln!(so, "    - {s}");
+        }
+    }
+    let _ = writeln!(so, "\n  Restart Authelia to load the change.");
+    Ok(exit::OK)
+}

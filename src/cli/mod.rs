@@ -97,6 +97,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Give an existing client a new secret: only its client_secret line changes.
+    Rotate {
+        /// The client's id.
+        #[arg(value_name = "CLIENT_ID")]
+        client_id: String,
+        /// Number of characters of the new secret.
+        #[arg(long, default_value_t = crate::secret::DEFAULT_LENGTH, value_name = "N")]
+        length: usize,
+        /// Alphabet: rfc3986 (A-Z a-z 0-9 - . _ ~) or alphanumeric.
+        #[arg(long, default_value = "rfc3986", value_name = "C")]
+        charset: String,
+        /// Show the diff and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write without asking (needed when stdin is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// How many backups to keep after the write.
+        #[arg(long, value_name = "N", default_value_t = crate::config::backups::DEFAULT_KEEP)]
+        keep: usize,
+    },
     /// Put a backup of the configuration back (the newest by default), through the safe write.
     Restore {
         /// The backup to put back (default: the newest <name>.bak.<time> beside the file).
@@ -271,6 +295,26 @@ pub fn run(cli: Cli, wizard: impl FnOnce(Wizard) -> Result<u8>) -> Result<u8> {
         Some(Command::Clients { json }) => {
             manage::clients(&needs_config(cli.config, "clients")?, json)
         }
+        Some(Command::Rotate {
+            client_id,
+            length,
+            charset,
+            dry_run,
+            yes,
+            json,
+            keep,
+        }) => manage::rotate(
+            &needs_config(cli.config, "rotate")?,
+            &manage::RotateArgs {
+                client_id,
+                length,
+                charset,
+                dry_run,
+                yes,
+                json,
+                keep,
+            },
+        ),
         Some(Command::Restore {
             backup,
             list,

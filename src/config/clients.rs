@@ -196,3 +196,111 @@ fn matching_app(all: &[AppEntry], c: &Client) -> Option<String> {
         _ => None,
     }
 }
+
+/// The nearest client id to an unknown one (a typo, a different case), for the refusal.
+pub fn nearest<'a>(ids: impl IntoIterator<Item = &'a str>, wanted: &str) -> Option<&'a str> {
+    let w = wanted.to_ascii_lowercase();
+    ids.into_iter()
+        .map(|id| (edit_distance(&id.to_ascii_lowercase(), &w), id))
+        .filter(|(d, id)| *d <= (id.len().max(w.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, id)| id)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The row of `client_id`, or an error naming the nearest id (or listing the ids).
+pub fn find<'a>(
+    rows: &'a [ClientRow],
+    client_id: &str,
+    path: &std::path::Path,
+) -> Result<&'a ClientRow> {
+    let same: Vec<&ClientRow> = rows.iter().filter(|r| r.client_id == client_id).collect();
+    match same.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let hint = match nearest(rows.iter().map(|r| r.client_id.as_str()), client_id) {
+                Some(n) => format!("; did you mean '{n}'?"),
+                None if rows.is_empty() => "; it has no clients".to_string(),
+                None => format!(
+                    "; its clients are {}",
+                    rows.iter()
+                        .map(|r| r.client_id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            Err(Error::file(
+                path,
+                format!("has no client '{client_id}'{hint}"),
+            ))
+        }
+        _ => Err(Error::file(
+            path,
+            format!(
+                "has {} clients with the id '{client_id}' (Authelia refuses to start with that); remove one by hand first",
+                same.len()
+            ),
+        )),
+    }
+}
+
+/// A new secret's digest for an existing client: only its `client_secret` line changes. The
+/// refusals are the merge's (a template-made secret, a public client, a multi-line value).
+pub fn rotate(
+    doc: &Document,
+    client_id: &str,
+    secret: crate::plan::SecretState,
+) -> Result<super::MergeOutput> {
+    let plan = crate::plan::Plan::for_existing(client_id, secret)?;
+    super::merge(doc, &plan, super::OnDuplicate::Rotate)
+}
+
+/// The catalog app's steps that take the client secret, with the id and secret filled in (the
+/// steps that need other values are left out: they did not change).
+pub fn secret_steps(app: &str, client_id: &str, secret: &str) -> Vec<String> {
+    let Ok(entry) = catalog::find(app) else {
+        return vec![];
+    };
+    entry
+        .setups()
+        .iter()
+        .flat_map(|s| s.app.steps.iter())
+        .filter(|t| t.contains("{client_secret}"))
+        .map(|t| {
+            t.replace("{client_secret}", secret)
+                .replace("{client_id}", client_id)
+        })
+        .filter(|t| !t.contains('{'))
+        .fold(vec![], |mut v, t| {
+            if !v.contains(&t) {
+                v.push(t);
+            }
+            v
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearest_id_is_a_small_edit_away() {
+        let ids = ["memos", "nextcloud", "grafana"];
+        assert_eq!(nearest(ids, "memo"), Some("memos"));
+        assert_eq!(nearest(ids, "NextCloud"), Some("nextcloud"));
+        assert_eq!(nearest(ids, "jellyfin"), None);
+    }
+}
