@@ -30,6 +30,8 @@ pub struct ClientRow {
     pub line: Option<usize>,
     /// What `check` finds about it, errors first.
     pub findings: Vec<Finding>,
+    /// Whether a template expression makes its id (then the tool never changes it).
+    pub templated: bool,
 }
 
 /// The clients of a configuration, in file order. A file without `identity_providers.oidc`
@@ -77,6 +79,11 @@ pub fn list(doc: &Document) -> Result<Vec<ClientRow>> {
     let mut rows = vec![];
     for (i, item) in items.iter().enumerate() {
         let mut c: Client = serde_yaml::from_value(check::weaken(item)).unwrap_or_default();
+        let templated = item_nodes.get(i).is_some_and(|n| {
+            t.made_by_template(n)
+                || n.get("client_id")
+                    .is_some_and(|(_, v)| t.made_by_template(v))
+        });
         if let Some(n) = item_nodes.get(i) {
             as_written(&t, n, &mut c);
         }
@@ -101,6 +108,7 @@ pub fn list(doc: &Document) -> Result<Vec<ClientRow>> {
             client_id: c.client_id,
             line,
             findings,
+            templated,
         });
     }
     Ok(rows)
@@ -229,6 +237,12 @@ pub fn find<'a>(
 ) -> Result<&'a ClientRow> {
     let same: Vec<&ClientRow> = rows.iter().filter(|r| r.client_id == client_id).collect();
     match same.as_slice() {
+        [one] if one.templated => Err(Error::file(
+            path,
+            format!(
+                "client '{client_id}' is made by a template expression, which the tool never changes; edit it where the template's values are kept"
+            ),
+        )),
         [one] => Ok(one),
         [] => {
             let hint = match nearest(rows.iter().map(|r| r.client_id.as_str()), client_id) {

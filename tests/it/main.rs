@@ -16,6 +16,7 @@ mod cli;
 mod config_cli;
 mod config_sources;
 mod config_write;
+mod manage;
 mod merge_cases;
 mod merge_corpus;
 mod merge_props;
