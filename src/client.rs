@@ -259,22 +259,121 @@ pub fn auth_method(c: &Client) -> &str {
 
 /// Checks one client against Authelia v4.39's rules. Returns every finding, errors first.
 pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
+    let facts = Facts::of(c, ctx);
     let mut f = Vec::new();
-    let id = &c.client_id;
-    let p = |m: String| format!("client '{id}': {m}");
+    for rule in RULES {
+        (rule.check)(&facts, &mut f);
+    }
+    f.sort_by_key(|x| std::cmp::Reverse(x.severity));
+    f
+}
+
+/// What several rules read of a client, computed once.
+struct Facts<'a> {
+    c: &'a Client,
+    ctx: &'a Context,
+    id: &'a str,
+    public: bool,
+    scopes: Vec<String>,
+    grants: Vec<String>,
+    responses: Vec<String>,
+    client_credentials: bool,
+    bearer: bool,
+    /// A response type issues a code.
+    code_issuing: bool,
+}
+
+impl<'a> Facts<'a> {
+    fn of(c: &'a Client, ctx: &'a Context) -> Self {
+        let scopes = c.scopes.clone().unwrap_or_default();
+        let grants = c.grant_types.clone().unwrap_or_default();
+        let responses = c
+            .response_types
+            .clone()
+            .unwrap_or_else(|| vec!["code".into()]);
+        let code_issuing = responses.iter().any(|r| r.split(' ').any(|t| t == "code"));
+        Facts {
+            c,
+            ctx,
+            id: &c.client_id,
+            public: c.public == Some(true),
+            client_credentials: grants.iter().any(|g| g == "client_credentials"),
+            bearer: scopes.iter().any(|s| s == "authelia.bearer.authz"),
+            responses,
+            code_issuing,
+            scopes,
+            grants,
+        }
+    }
+
+    /// A message about this client.
+    fn p(&self, m: String) -> String {
+        format!("client '{}': {m}", self.id)
+    }
+}
+
+/// One of Authelia's rules for a client: its name, the Authelia source it mirrors, the check.
+pub struct Rule {
+    /// A short name.
+    pub name: &'static str,
+    /// Where Authelia v4.39.20 has it (internal/configuration/validator/...).
+    pub source: &'static str,
+    check: fn(&Facts<'_>, &mut Vec<Finding>),
+}
+
+/// Authelia's rules for a client, in the order their findings are reported.
+pub const RULES: &[Rule] = &[
+    Rule {
+        name: "client_id",
+        source: "identity_providers.go:614-666 validateOIDCClients (client_id required, unique, characters)",
+        check: rule_client_id,
+    },
+    Rule {
+        name: "policy_lifespan_modes",
+        source: "identity_providers.go:668-775 validateOIDCClient (authorization_policy, lifespan, pkce_challenge_method, requested_audience_mode), :937-959 validateOIDCClientConsentMode",
+        check: rule_policy_lifespan_modes,
+    },
+    Rule {
+        name: "scopes",
+        source: "identity_providers.go:961-1107 validateOIDCClientScopes, ...SpecialBearerAuthz, ...ClientCredentialsGrant; claims_policy: identity_providers.go:142-209",
+        check: rule_scopes,
+    },
+    Rule {
+        name: "responses_and_grants",
+        source: "identity_providers.go:1109-1251 validateOIDCClientResponseTypes, ...ResponseModes, ...GrantTypes, ...GrantTypesCheckRelated",
+        check: rule_responses_and_grants,
+    },
+    Rule {
+        name: "redirect_uris",
+        source: "identity_providers.go:1253-1287 validateOIDCClientRedirectURIs; oauth2-provider uri.go (exact match, loopback)",
+        check: rule_redirect_uris,
+    },
+    Rule {
+        name: "signing_algs",
+        source: "identity_providers.go:1409-1477 validateOIDDClientSigningAlgs",
+        check: rule_signing_algs,
+    },
+    Rule {
+        name: "auth_method_and_secret",
+        source: "identity_providers.go:1316-1407 validateOIDCClientEndpointAuth (method per public/confidential, secret required or forbidden, client_secret_jwt needs plaintext)",
+        check: rule_auth_method_and_secret,
+    },
+];
+
+/// identity_providers.go:614-666 validateOIDCClients (client_id required, unique, characters).
+fn rule_client_id(x: &Facts<'_>, f: &mut Vec<Finding>) {
+    let id = x.id;
     if let Err(e) = valid_client_id(id) {
         f.push(Finding::error(e));
     }
-    let public = c.public == Some(true);
-    let scopes = c.scopes.clone().unwrap_or_default();
-    let grants = c.grant_types.clone().unwrap_or_default();
-    let responses = c
-        .response_types
-        .clone()
-        .unwrap_or_else(|| vec!["code".into()]);
-    let client_credentials = grants.iter().any(|g| g == "client_credentials");
-    let bearer = scopes.iter().any(|s| s == "authelia.bearer.authz");
+}
 
+/// identity_providers.go:668-775 validateOIDCClient (authorization_policy, lifespan, pkce_challenge_method, requested_audience_mode), :937-959 validateOIDCClientConsentMode.
+fn rule_policy_lifespan_modes(x: &Facts<'_>, f: &mut Vec<Finding>) {
+    let c = x.c;
+    let ctx = x.ctx;
+    let client_credentials = x.client_credentials;
+    let p = |m: String| x.p(m);
     // authorization_policy
     if let Some(pol) = &c.authorization_policy {
         let ok =
@@ -317,7 +416,19 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             "consent_mode must be auto, explicit, implicit or pre-configured, not '{m}'"
         ))));
     }
+}
 
+/// identity_providers.go:961-1107 validateOIDCClientScopes, ...SpecialBearerAuthz, ...ClientCredentialsGrant; claims_policy: identity_providers.go:142-209.
+fn rule_scopes(x: &Facts<'_>, f: &mut Vec<Finding>) {
+    let c = x.c;
+    let ctx = x.ctx;
+    let public = x.public;
+    let scopes = &x.scopes;
+    let grants = &x.grants;
+    let client_credentials = x.client_credentials;
+    let bearer = x.bearer;
+    let code_issuing = x.code_issuing;
+    let p = |m: String| x.p(m);
     // scopes
     if bearer {
         let bad: Vec<_> = scopes
@@ -392,7 +503,6 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             "claims_policy '{cp}' is not the name of a configured claims policy"
         ))));
     }
-    let code_issuing = responses.iter().any(|r| r.split(' ').any(|t| t == "code"));
     if (has(&c.scopes, "offline_access") || has(&c.scopes, "offline")) && !code_issuing {
         f.push(Finding::warning(p(
             "offline_access needs a response type that issues a code".into(),
@@ -416,9 +526,17 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             )));
         }
     }
+}
 
+/// identity_providers.go:1109-1251 validateOIDCClientResponseTypes, ...ResponseModes, ...GrantTypes, ...GrantTypesCheckRelated.
+fn rule_responses_and_grants(x: &Facts<'_>, f: &mut Vec<Finding>) {
+    let c = x.c;
+    let grants = &x.grants;
+    let responses = &x.responses;
+    let code_issuing = x.code_issuing;
+    let p = |m: String| x.p(m);
     // response types / modes / grants
-    for r in &responses {
+    for r in responses {
         if !RESPONSE_TYPES.contains(&r.as_str()) {
             f.push(Finding::warning(p(format!(
                 "response type '{r}' is not valid"
@@ -432,7 +550,7 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             ))));
         }
     }
-    for g in &grants {
+    for g in grants {
         if !GRANT_TYPES.contains(&g.as_str()) {
             f.push(Finding::error(p(format!("grant type '{g}' is not valid"))));
         }
@@ -449,7 +567,14 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             "grant type authorization_code needs a response type that issues a code".into(),
         )));
     }
+}
 
+/// identity_providers.go:1253-1287 validateOIDCClientRedirectURIs; oauth2-provider uri.go (exact match, loopback).
+fn rule_redirect_uris(x: &Facts<'_>, f: &mut Vec<Finding>) {
+    let c = x.c;
+    let public = x.public;
+    let client_credentials = x.client_credentials;
+    let p = |m: String| x.p(m);
     // redirect URIs
     let uris = c.redirect_uris.clone().unwrap_or_default();
     for u in &uris {
@@ -504,7 +629,12 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             dup.join(", ")
         ))));
     }
+}
 
+/// identity_providers.go:1409-1477 validateOIDDClientSigningAlgs.
+fn rule_signing_algs(x: &Facts<'_>, f: &mut Vec<Finding>) {
+    let c = x.c;
+    let p = |m: String| x.p(m);
     // signing algorithms
     for (key, v) in [
         (
@@ -530,7 +660,14 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             }
         }
     }
+}
 
+/// identity_providers.go:1316-1407 validateOIDCClientEndpointAuth (method per public/confidential, secret required or forbidden, client_secret_jwt needs plaintext).
+fn rule_auth_method_and_secret(x: &Facts<'_>, f: &mut Vec<Finding>) {
+    let c = x.c;
+    let public = x.public;
+    let responses = &x.responses;
+    let p = |m: String| x.p(m);
     // authentication method and secret
     let method = auth_method(c);
     if !AUTH_METHODS.contains(&method) {
@@ -598,8 +735,6 @@ pub fn validate(c: &Client, ctx: &Context) -> Vec<Finding> {
             )));
         }
     }
-    f.sort_by_key(|x| std::cmp::Reverse(x.severity));
-    f
 }
 
 /// The scheme of an absolute URI (`https`, `com.engomo.engomo`), or `None` when it has none.
@@ -939,5 +1074,26 @@ mod tests {
         assert_eq!(c.client_id, "x");
         assert_eq!(c.client_secret.as_deref(), Some("$plaintext$y"));
         assert_eq!(c.client_name.as_deref(), Some("X"));
+    }
+}
+
+#[cfg(test)]
+mod rule_table {
+    use super::RULES;
+
+    #[test]
+    fn every_rule_is_named_and_cites_authelia() {
+        let mut names: Vec<_> = RULES.iter().map(|r| r.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), RULES.len(), "rule names are unique");
+        for r in RULES {
+            let cites = r.source.contains(".go:")
+                && r.source
+                    .split(".go:")
+                    .nth(1)
+                    .is_some_and(|l| l.starts_with(|c: char| c.is_ascii_digit()));
+            assert!(cites, "rule {} cites no Go file:line: {}", r.name, r.source);
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The `oidc-wizard` binary: parse the command line, run, map the outcome to an exit code.
 
+use oidc_wizard::{cli, tui};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -19,7 +20,20 @@ fn main() -> ExitCode {
         }
         eprintln!("oidc-wizard: internal error: {msg}");
     }));
-    oidc_wizard::exit::code(oidc_wizard::cli::main())
+    oidc_wizard::exit::code(oidc_wizard::cli::main(open_wizard))
+}
+
+/// Opens the wizard with the command line's options.
+fn open_wizard(w: cli::Wizard) -> oidc_wizard::Result<u8> {
+    tui::launch(tui::Options {
+        config: w.config,
+        color: match w.color {
+            cli::ColorChoice::Auto => tui::ColorChoice::Auto,
+            cli::ColorChoice::Always => tui::ColorChoice::Always,
+            cli::ColorChoice::Never => tui::ColorChoice::Never,
+        },
+        mouse: w.mouse,
+    })
 }
 
 /// Whether a panic message is the one `println!`/`eprintln!` give when the other end of the

@@ -389,6 +389,45 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The plan of a change to a client already in the configuration (a new secret): only the
+    /// id and the secret are known, no app, no additions.
+    pub fn for_existing(client_id: &str, secret: SecretState) -> Result<Plan> {
+        let url = HttpUrl::parse("https://authelia.invalid", "Authelia URL")?;
+        let client = Client {
+            client_id: client_id.to_string(),
+            client_secret: secret
+                .digest()
+                .map(str::to_string)
+                .or_else(|| secret.plaintext().map(|_| String::new())),
+            ..Client::default()
+        };
+        Ok(Plan {
+            app: String::new(),
+            app_name: String::new(),
+            variant: None,
+            resolved: Resolved {
+                domain: String::new(),
+                app_url: url.clone(),
+                auth_url: url.clone(),
+                client_id: client_id.to_string(),
+                policy: Policy::default(),
+                values: BTreeMap::new(),
+            },
+            endpoints: Endpoints::authelia(&url),
+            client,
+            claims_policy: None,
+            additions: vec![],
+            secret,
+            steps: vec![],
+            env: vec![],
+            service: String::new(),
+            files: vec![],
+            notes: vec![],
+            differences: vec![],
+            warnings: vec![],
+        })
+    }
+
     /// Builds the plan. Fails when a template is broken or the client breaks an Authelia rule.
     pub fn build(
         entry: &AppEntry,

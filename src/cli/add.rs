@@ -1,10 +1,13 @@
-//! Handler of `oidc-wizard add`: build the plan, then print it, merge it or make a blueprint.
+//! Handler of `oidc-wizard add`: the flags become the application layer's choice and request;
+//! the output is printed, merged into a configuration, or saved as the provider's file.
 
-use super::{AddArgs, ProviderChoice, print_json};
+use super::{AddArgs, new_file, print_json};
+use crate::app::{self, Choice};
 use crate::error::{Error, Result};
-use crate::plan::{Plan, Request, SecretState, needs_secret, resolve};
-use crate::{catalog, exit, render, secret};
-use serde_json::{Map, Value, json};
+use crate::plan::Request;
+use crate::provider::Output;
+use crate::{exit, secret};
+use serde_json::Value;
 use std::path::PathBuf;
 
 /// Turns `--set KEY=VALUE` flags into a map.
@@ -21,17 +24,16 @@ pub fn parse_sets(sets: &[String]) -> Result<std::collections::BTreeMap<String, 
     Ok(m)
 }
 
-/// The request the flags describe (a random client id is drawn here when asked for).
-pub fn request_of(args: &AddArgs) -> Result<Request> {
+/// The request the flags describe, the domain possibly empty (a configuration may give it; a
+/// random client id is drawn here when asked for).
+pub fn request_parts(args: &AddArgs) -> Result<Request> {
     let client_id = if args.random_client_id {
         Some(secret::random_client_id(64)?)
     } else {
         args.client_id.clone()
     };
     Ok(Request {
-        domain: args.domain.clone().ok_or_else(|| {
-            Error::Usage("the following required argument was not provided: --domain <D>".into())
-        })?,
+        domain: args.domain.clone().unwrap_or_default(),
         app_url: args.app_url.clone(),
         auth_url: args.auth_url.clone(),
         client_id,
@@ -40,72 +42,49 @@ pub fn request_of(args: &AddArgs) -> Result<Request> {
     })
 }
 
-/// Builds the Authelia plan for the flags, with a fresh secret and its digest.
-pub fn build_plan(args: &AddArgs) -> Result<Plan> {
-    build_plan_for(args, request_of(args)?)
-}
-
-/// [`build_plan`] for a request already taken from the flags (and possibly completed from a
-/// configuration file's defaults).
-pub fn build_plan_for(args: &AddArgs, req: Request) -> Result<Plan> {
-    let entry = catalog::find(&args.app)?;
-    let setup = catalog::setup_of(entry, args.variant.as_deref())?;
-    let resolved = resolve(entry, &setup, &req)?;
-    let charset: secret::Charset = args.charset.parse()?;
-    let secret = if needs_secret(&setup) {
-        let plain = secret::generate(args.length, charset)?;
-        let digest = secret::digest(&plain)?;
-        SecretState::Ready {
-            plaintext: plain,
-            digest,
-        }
-    } else {
-        SecretState::None
-    };
-    Plan::build(entry, &setup, &resolved, secret)
-}
-
-/// The JSON object of `add --json` for Authelia (without the merge's keys).
-pub fn plan_json(plan: &Plan) -> Map<String, Value> {
-    let e = &plan.endpoints;
-    let v = json!({
-        "app": plan.app,
-        "app_name": plan.app_name,
-        "variant": plan.variant,
-        "provider": "authelia",
-        "client_id": plan.client.client_id,
-        "client_secret": plan.secret.plaintext(),
-        "client_secret_digest": plan.secret.digest(),
-        "client": render::client_value(&plan.client),
-        "client_yaml": render::client_yaml(plan),
-        "claims_policy": plan.claims_policy.as_ref().map(|cp| Value::Object(render::claims_policy_value(cp))),
-        "steps": plan.steps,
-        "issuer": e.issuer,
-        "endpoints": e,
-        "redirect_uris": plan.client.redirect_uris,
-        "env": plan.env.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect::<Map<_, _>>(),
-        "dotenv": render::dotenv(plan),
-        "compose": render::compose_env(plan),
-        "files": plan.files.iter().map(|(p, l, c)| json!({"path": p, "language": l, "content": c})).collect::<Vec<_>>(),
-        "notes": plan.notes,
-        "differences": plan.differences,
-        "warnings": plan.warnings,
-    });
-    match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
+/// The domain is required once every source of defaults was asked (an empty `--domain ""` is
+/// given, and refused later as a value).
+pub fn require_domain(args: &AddArgs, req: &Request) -> Result<()> {
+    if args.domain.is_none() && req.domain.is_empty() {
+        return Err(Error::Usage(
+            "the following required argument was not provided: --domain <D>".into(),
+        ));
     }
+    Ok(())
+}
+
+/// The request the flags describe, with the domain required.
+pub fn request_of(args: &AddArgs) -> Result<Request> {
+    let req = request_parts(args)?;
+    require_domain(args, &req)?;
+    Ok(req)
+}
+
+/// The provider, app and setup the flags choose.
+pub fn choice_of(args: &AddArgs) -> Result<Choice> {
+    Choice::find(&args.provider, &args.app, args.variant.as_deref())
+}
+
+/// Builds the provider's output for a request (taken from the flags, possibly completed from a
+/// configuration), with a fresh secret.
+pub fn build_for(args: &AddArgs, choice: &Choice, req: &Request) -> Result<Output> {
+    let charset: secret::Charset = args.charset.parse()?;
+    let secret = app::draw_secret(choice.secret_need(), args.length, charset)?;
+    choice.build(req, secret)
 }
 
 /// Runs `oidc-wizard add`: print the plan, merge it into a configuration, or make a blueprint.
 pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
-    if args.chmod && args.provider == ProviderChoice::Authentik {
-        return Err(Error::input(
-            "--chmod applies to --config; an authentik blueprint that holds a secret is always written with mode 0600",
-        ));
-    }
-    if args.provider == ProviderChoice::Authentik {
-        return crate::provider::authentik::add_command(&args);
+    let provider = crate::provider::by_id(&args.provider)
+        .ok_or_else(|| Error::Usage(format!("unknown provider '{}'", args.provider)))?;
+    if !provider.edits_configuration() {
+        if args.chmod {
+            return Err(Error::input(format!(
+                "--chmod applies to --config; a {} file that holds a secret is always written with mode 0600",
+                provider.name()
+            )));
+        }
+        return new_file::add_command(&args, provider);
     }
     if args.out.is_some() {
         return Err(Error::input(
@@ -113,7 +92,7 @@ pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
         ));
     }
     if !config.is_empty() {
-        return crate::config::add_command(&args, &config);
+        return super::config::add_command(&args, &config);
     }
     for (flag, set) in [
         ("--dry-run", args.dry_run),
@@ -125,11 +104,11 @@ pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
             return Err(Error::input(format!("{flag} needs --config <PATH>")));
         }
     }
-    let plan = build_plan(&args)?;
+    let out = build_for(&args, &choice_of(&args)?, &request_of(&args)?)?;
     if args.json {
-        print_json(&Value::Object(plan_json(&plan)));
+        print_json(&Value::Object(out.json));
     } else {
-        print!("{}", render::report(&plan));
+        print!("{}", out.report);
     }
     Ok(exit::OK)
 }

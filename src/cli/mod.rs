@@ -5,6 +5,9 @@
 
 pub mod add;
 mod basic;
+mod config;
+mod manage;
+mod new_file;
 
 pub use add::request_of;
 
@@ -87,16 +90,58 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// Which identity provider to build for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
-pub enum ProviderChoice {
-    /// Authelia: a client for configuration.yml.
-    #[default]
-    Authelia,
-    /// authentik: a blueprint.
-    Authentik,
+    /// List the clients of a configuration, with the catalog app each matches and what check finds.
+    Clients {
+        /// Print JSON: an array of objects with client_id, client_name, app, public,
+        /// auth_method, policy, redirect_uris, line and findings.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give an existing client a new secret: only its client_secret line changes.
+    Rotate {
+        /// The client's id.
+        #[arg(value_name = "CLIENT_ID")]
+        client_id: String,
+        /// Number of characters of the new secret.
+        #[arg(long, default_value_t = crate::secret::DEFAULT_LENGTH, value_name = "N")]
+        length: usize,
+        /// Alphabet: rfc3986 (A-Z a-z 0-9 - . _ ~) or alphanumeric.
+        #[arg(long, default_value = "rfc3986", value_name = "C")]
+        charset: String,
+        /// Show the diff and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write without asking (needed when stdin is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// How many backups to keep after the write.
+        #[arg(long, value_name = "N", default_value_t = crate::config::backups::DEFAULT_KEEP)]
+        keep: usize,
+    },
+    /// Put a backup of the configuration back (the newest by default), through the safe write.
+    Restore {
+        /// The backup to put back (default: the newest <name>.bak.<time> beside the file).
+        #[arg(long, value_name = "FILE")]
+        backup: Option<PathBuf>,
+        /// List the backups, newest first, and change nothing.
+        #[arg(long)]
+        list: bool,
+        /// Show the diff and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write without asking (needed when stdin is not a terminal).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// How many backups to keep after the write (the oldest beyond are removed).
+        #[arg(long, value_name = "N", default_value_t = crate::config::backups::DEFAULT_KEEP)]
+        keep: usize,
+    },
 }
 
 /// Arguments of `add`.
@@ -137,8 +182,9 @@ pub struct AddArgs {
     #[arg(long, default_value = "rfc3986", value_name = "C")]
     pub charset: String,
     /// Identity provider.
-    #[arg(long, value_enum, default_value_t = ProviderChoice::Authelia)]
-    pub provider: ProviderChoice,
+    #[arg(long, default_value = "authelia", value_name = "PROVIDER",
+          value_parser = clap::builder::PossibleValuesParser::new(crate::provider::all().iter().map(|p| p.id())))]
+    pub provider: String,
     /// authentik: write the blueprint to this file.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
@@ -165,7 +211,7 @@ pub struct AddArgs {
 
 /// Parses the process arguments and runs. Returns the exit code; errors are printed here as one
 /// line on stderr.
-pub fn main() -> u8 {
+pub fn main(wizard: impl FnOnce(Wizard) -> Result<u8>) -> u8 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -196,7 +242,7 @@ pub fn main() -> u8 {
             };
         }
     };
-    match run(cli) {
+    match run(cli, wizard) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("oidc-wizard: {e}");
@@ -208,10 +254,22 @@ pub fn main() -> u8 {
     }
 }
 
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> Result<u8> {
+/// What the wizard is opened with when no subcommand is given (the binary hands it to the
+/// wizard: the command line does not know the wizard).
+#[derive(Debug, Clone)]
+pub struct Wizard {
+    /// `--config` (each file or directory, as given).
+    pub config: Vec<PathBuf>,
+    /// `--color`.
+    pub color: ColorChoice,
+    /// `--mouse`.
+    pub mouse: bool,
+}
+
+/// Runs a parsed command line; `wizard` opens the wizard when there is no subcommand.
+pub fn run(cli: Cli, wizard: impl FnOnce(Wizard) -> Result<u8>) -> Result<u8> {
     match cli.command {
-        None => crate::tui::launch(crate::tui::Options {
+        None => wizard(Wizard {
             config: cli.config,
             color: cli.color,
             mouse: cli.mouse,
@@ -231,9 +289,50 @@ pub fn run(cli: Cli) -> Result<u8> {
                     "check needs --config <PATH> (or X_AUTHELIA_CONFIG)",
                 ));
             }
-            crate::config::check_command(&paths, json)
+            config::check_command(&paths, json)
         }
         Some(Command::Add(args)) => add::run(*args, config_paths(cli.config)),
+        Some(Command::Clients { json }) => {
+            manage::clients(&needs_config(cli.config, "clients")?, json)
+        }
+        Some(Command::Rotate {
+            client_id,
+            length,
+            charset,
+            dry_run,
+            yes,
+            json,
+            keep,
+        }) => manage::rotate(
+            &needs_config(cli.config, "rotate")?,
+            &manage::RotateArgs {
+                client_id,
+                length,
+                charset,
+                dry_run,
+                yes,
+                json,
+                keep,
+            },
+        ),
+        Some(Command::Restore {
+            backup,
+            list,
+            dry_run,
+            yes,
+            json,
+            keep,
+        }) => manage::restore(
+            &needs_config(cli.config, "restore")?,
+            &manage::RestoreArgs {
+                backup,
+                list,
+                dry_run,
+                yes,
+                json,
+                keep,
+            },
+        ),
     }
 }
 
@@ -243,9 +342,18 @@ pub fn config_paths(flag: Vec<PathBuf>) -> Vec<PathBuf> {
     if !flag.is_empty() {
         return flag;
     }
-    std::env::var("X_AUTHELIA_CONFIG")
-        .map(|v| crate::config::sources::split_env(&v))
-        .unwrap_or_default()
+    crate::config::sources::from_env()
+}
+
+/// The configuration paths a command cannot do without (see [`config_paths`]).
+fn needs_config(flag: Vec<PathBuf>, command: &str) -> Result<Vec<PathBuf>> {
+    let paths = config_paths(flag);
+    if paths.is_empty() {
+        return Err(Error::input(format!(
+            "{command} needs --config <PATH> (or X_AUTHELIA_CONFIG)"
+        )));
+    }
+    Ok(paths)
 }
 
 /// The first configuration path (see [`config_paths`]).

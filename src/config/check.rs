@@ -299,7 +299,7 @@ fn weak_string(v: &Value) -> Option<Value> {
 /// `public: 'false'` is false, `scopes: 'openid,profile'` is two scopes, a single value is a
 /// one-item list and a number or bool where a string goes is that string. Values weak decoding
 /// also refuses are left as they are, so reading the client still reports them.
-fn weaken(item: &Value) -> Value {
+pub(crate) fn weaken(item: &Value) -> Value {
     let Value::Mapping(m) = item else {
         return item.clone();
     };

@@ -25,15 +25,15 @@
 //! the last top-level key, or the merge is refused).
 
 pub mod attributes;
+pub mod backups;
 pub mod check;
-mod command;
+pub mod clients;
 pub mod gate;
 pub mod scan;
 pub mod sources;
 pub mod splice;
 pub mod write;
 
-pub use command::{add_command, check_command};
 pub use sources::{Sources, is_sops_encrypted, load_sources};
 pub use write::{WriteOptions, write, write_with};
 
@@ -104,6 +104,8 @@ pub enum Action {
     Rotated,
     /// An existing client was replaced.
     Replaced,
+    /// A backup was put back.
+    Restored,
 }
 
 impl Action {
@@ -113,6 +115,7 @@ impl Action {
             Action::Added => "added",
             Action::Rotated => "rotated",
             Action::Replaced => "replaced",
+            Action::Restored => "restored",
         }
     }
 }

@@ -14,6 +14,13 @@ use crate::error::{Error, Result};
 use serde_yaml::Value;
 use std::path::PathBuf;
 
+/// The paths of Authelia's own `X_AUTHELIA_CONFIG`, when it is set (see [`split_env`]).
+pub fn from_env() -> Vec<PathBuf> {
+    std::env::var("X_AUTHELIA_CONFIG")
+        .map(|v| split_env(&v))
+        .unwrap_or_default()
+}
+
 /// `X_AUTHELIA_CONFIG` split the way Authelia splits it (`strings.Split(env, ",")`: no
 /// trimming); an empty value means unset.
 pub fn split_env(value: &str) -> Vec<PathBuf> {

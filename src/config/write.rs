@@ -461,70 +461,8 @@ pub fn restore_interrupted(path: &Path) -> Result<Option<PathBuf>> {
 // ---------------------------------------------------------------------------------------------
 // New files that never replace an existing one.
 
-/// Creates `path` with `bytes` (fsynced, directory fsynced), never over an existing file, even
-/// one created a moment before: the content goes to a temporary file beside it, which is then
-/// hard-linked to `path` (`link` fails when the name exists). `mode` is the new file's mode
-/// (from the start: the content is never readable more widely). Where the file system has no
-/// hard links, `O_CREAT|O_EXCL` on `path` gives the same guarantee. An existing `path` is an
-/// error of kind `AlreadyExists`.
-pub fn place_new(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut rnd = [0u8; 6];
-    let _ = crate::secret::os_random(&mut rnd);
-    let tag: String = rnd.iter().map(|b| format!("{b:02x}")).collect();
-    let tmp = dir.join(format!(".{name}.{tag}.oidc-wizard.tmp"));
-    let create = |p: &Path| -> std::io::Result<File> {
-        let mut opts = OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(mode.unwrap_or(0o644));
-        }
-        opts.open(p)
-    };
-    let fill = |mut f: File| -> std::io::Result<()> {
-        f.write_all(bytes)?;
-        if let Some(m) = mode {
-            // The umask may have narrowed the creation mode; give the mode asked for.
-            sys::set_mode(&f, m)?;
-        }
-        f.sync_all()
-    };
-    fill(create(&tmp)?).inspect_err(|_| {
-        let _ = std::fs::remove_file(&tmp);
-    })?;
-    let linked = std::fs::hard_link(&tmp, path);
-    let _ = std::fs::remove_file(&tmp);
-    match linked {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(e),
-        Err(_) => {
-            // No hard links here (some network or FAT file systems): exclusive creation.
-            let f = create(path)?;
-            fill(f).inspect_err(|_| {
-                let _ = std::fs::remove_file(path);
-            })?;
-        }
-    }
-    sync_dir(path);
-    Ok(())
-}
-
-fn sync_dir(path: &Path) {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Ok(d) = File::open(dir)
-    {
-        let _ = d.sync_all();
-    }
-}
+pub use crate::files::place_new;
+use crate::files::sync_dir;
 
 /// Writes `<name>.bak.<timestamp>` next to the file: same bytes, `mode` (the file's, or 0600),
 /// the owner when allowed, synced; never over an existing file.

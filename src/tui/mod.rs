@@ -17,7 +17,6 @@ pub mod theme;
 pub mod update;
 pub mod view;
 
-use crate::cli::ColorChoice;
 use crate::error::Result;
 use crate::{catalog, config, exit, prefs, secret};
 use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
@@ -31,6 +30,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
+pub use theme::ColorChoice;
 
 /// Options of the wizard from the command line.
 #[derive(Debug, Clone)]
@@ -63,7 +63,7 @@ pub fn launch(opts: Options) -> Result<u8> {
     } else if let Some(p) = prefs.config_path.clone() {
         vec![p]
     } else {
-        crate::cli::config_paths(Vec::new())
+        config::sources::from_env()
     };
     let config_path = config_set.first().cloned();
     // The custom app comes last: for anything the catalog does not know.

@@ -4,8 +4,19 @@
 //! monochrome theme keeps everything readable with bold, reverse video and underline only; the
 //! selection is always visible (reverse video plus a `>` marker drawn by the views).
 
-use crate::cli::ColorChoice;
 use ratatui::style::{Color, Modifier, Style};
+
+/// When to color the wizard (the command line's `--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    /// Color when the terminal supports it and NO_COLOR is unset.
+    #[default]
+    Auto,
+    /// Always color.
+    Always,
+    /// Never color.
+    Never,
+}
 
 /// The styles the views use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -6,6 +6,7 @@ mod common;
 mod support;
 mod tui_common;
 
+mod architecture;
 mod authelia_rules;
 mod authentik;
 mod authentik_cli;
@@ -17,6 +18,7 @@ mod config_cli;
 mod config_sources;
 mod config_write;
 mod false_refusals;
+mod manage;
 mod merge_cases;
 mod merge_corpus;
 mod merge_props;

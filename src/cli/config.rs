@@ -1,58 +1,33 @@
 //! The command-line glue of the configuration subcommands: `add ... --config PATH...` (merge,
 //! show the diff, ask or require `--yes`, write) and `check --config PATH...`.
 
-use super::{OnDuplicate, check, load_sources, merge};
-use crate::cli::AddArgs;
-use crate::cli::add::{build_plan_for, plan_json, request_of};
+use super::AddArgs;
+use super::add::{build_for, choice_of, request_parts, require_domain};
+use crate::app;
+use crate::config::{self as config, OnDuplicate, check, load_sources};
 use crate::error::{Error, Result};
-use crate::inputs::HttpUrl;
 use crate::{exit, render};
 use serde_json::{Value, json};
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
-
-/// The Authelia URL a configuration's session cookie gives for `domain`, if any: used as the
-/// default when `--auth-url` is not given.
-fn auth_url_default(defaults: &super::SessionDefaults, domain: &str) -> Option<String> {
-    let url = defaults.authelia_url.as_deref()?;
-    let parsed = HttpUrl::parse(url, "Authelia URL").ok()?;
-    let host = parsed.authority();
-    let host = host.split(':').next().unwrap_or(&host).to_ascii_lowercase();
-    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    (host == domain || host.ends_with(&format!(".{domain}"))).then(|| url.to_string())
-}
+use std::path::{Path, PathBuf};
 
 /// `oidc-wizard add ... --config PATH...`: the client goes into the one file of the
-/// configuration that holds the clients (see [`super::sources`]).
+/// configuration that holds the clients (see [`crate::config::sources`]).
 pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
     let sources = load_sources(paths)?;
     let doc = sources.target();
     let path = doc.path.as_path();
-    let defaults = sources.session_defaults();
+    let choice = choice_of(args)?;
     let mut notes: Vec<String> = sources.note.iter().cloned().collect();
-    let mut with_domain;
-    let args = if args.domain.is_none()
-        && let Some(d) = &defaults.domain
-    {
-        notes.push(format!(
-            "using the domain {d} from the configuration's session.cookies"
-        ));
-        with_domain = args.clone();
-        with_domain.domain = Some(d.clone());
-        &with_domain
-    } else {
-        args
-    };
-    let mut req = request_of(args)?;
-    if req.auth_url.as_deref().is_none_or(|u| u.trim().is_empty())
-        && let Some(u) = auth_url_default(&defaults, &req.domain)
-    {
-        notes.push(format!(
-            "using the Authelia URL {u} from the configuration's session.cookies"
-        ));
-        req.auth_url = Some(u);
-    }
-    let plan = build_plan_for(args, req)?;
+    let mut req = request_parts(args)?;
+    notes.extend(app::complete(
+        choice.provider,
+        &mut req,
+        Some(&sources.session_defaults()),
+    ));
+    require_domain(args, &req)?;
+    let built = build_for(args, &choice, &req)?;
+    let plan = &built.plan;
     let on_dup = if args.rotate {
         OnDuplicate::Rotate
     } else if args.replace {
@@ -60,46 +35,24 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
     } else {
         OnDuplicate::Refuse
     };
-    let out = merge(doc, &plan, on_dup)?;
-    sources.check_merge(&out)?;
+    let prepared = app::prepare(&sources, &built, on_dup)?;
+    let out = &prepared.merge;
 
     let mut written = None;
     if !args.dry_run {
-        if !args.yes {
-            if !std::io::stdin().is_terminal() {
-                return Err(Error::file(
-                    path,
-                    "not written: stdin is not a terminal, so there is no one to confirm; pass --yes to write (or --dry-run to see the diff)",
-                ));
-            }
-            let mut err = std::io::stderr().lock();
-            let _ = write!(err, "{}", out.diff);
-            for w in &out.warnings {
-                let _ = writeln!(err, "warning: {w}");
-            }
-            let _ = write!(err, "Write these changes to {}? [y/N] ", path.display());
-            let _ = err.flush();
-            let mut answer = String::new();
-            std::io::stdin().lock().read_line(&mut answer)?;
-            if !matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES") {
-                let _ = writeln!(
-                    err,
-                    "oidc-wizard: nothing was written to {}",
-                    path.display()
-                );
-                return Ok(exit::ERROR);
-            }
+        if !args.yes && !confirm(path, &out.diff, &out.warnings)? {
+            return Ok(exit::ERROR);
         }
-        let opts = super::WriteOptions {
+        let opts = config::WriteOptions {
             private: args.chmod,
         };
-        let w = super::write_with(doc, &out, opts, std::time::SystemTime::now())?;
+        let w = app::apply(&sources, &prepared, opts)?;
         notes.extend(w.exposure_warning());
         written = Some(w);
     }
 
     if args.json {
-        let mut m = plan_json(&plan);
+        let mut m = built.json.clone();
         m.insert("config_path".into(), json!(path.display().to_string()));
         m.insert("written".into(), json!(written.is_some()));
         m.insert(
@@ -129,7 +82,7 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
             w.extend(out.warnings.iter().map(|x| json!(x)));
             w.extend(notes.iter().map(|x| json!(x)));
         }
-        crate::cli::print_json(&Value::Object(m));
+        super::print_json(&Value::Object(m));
         return Ok(exit::OK);
     }
     let mut so = std::io::stdout().lock();
@@ -153,7 +106,7 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
         path.display(),
         w.backup_path.display(),
     );
-    if let Some(what) = super::provider_keys_text(&out.provider_keys_added) {
+    if let Some(what) = config::provider_keys_text(&out.provider_keys_added) {
         let _ = writeln!(so, "  first-time setup: {what}");
     }
     let (top, oidc): (Vec<&String>, Vec<&String>) = out
@@ -174,7 +127,7 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
     }
     let _ = writeln!(so, "  Restart Authelia to load the change.\n");
     // The rest of the report: values, steps, env; not the client YAML, which is now in the file.
-    let report = render::report(&plan);
+    let report = render::report(plan);
     let marker = format!("== {}: values", plan.app_name);
     let rest = report
         .find(&marker)
@@ -190,7 +143,7 @@ pub fn check_command(paths: &[PathBuf], json: bool) -> Result<u8> {
     let sources = load_sources(paths)?;
     let report = check::check(sources.target())?;
     if json {
-        crate::cli::print_json(&serde_json::to_value(&report).unwrap_or(Value::Null));
+        super::print_json(&serde_json::to_value(&report).unwrap_or(Value::Null));
     } else {
         print!("{}", check::report_text(&report));
     }
@@ -199,4 +152,33 @@ pub fn check_command(paths: &[PathBuf], json: bool) -> Result<u8> {
     } else {
         exit::ERROR
     })
+}
+
+/// Shows the diff and the warnings on stderr and asks whether to write `path` (a terminal is
+/// needed; without one the answer is to pass `--yes`). `false`: the user said no (said so).
+pub fn confirm(path: &Path, diff: &str, warnings: &[String]) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::file(
+            path,
+            "not written: stdin is not a terminal, so there is no one to confirm; pass --yes to write (or --dry-run to see the diff)",
+        ));
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = write!(err, "{diff}");
+    for w in warnings {
+        let _ = writeln!(err, "warning: {w}");
+    }
+    let _ = write!(err, "Write these changes to {}? [y/N] ", path.display());
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "yes" | "Yes" | "YES") {
+        return Ok(true);
+    }
+    let _ = writeln!(
+        err,
+        "oidc-wizard: nothing was written to {}",
+        path.display()
+    );
+    Ok(false)
 }

@@ -7,8 +7,8 @@
 //!
 //! Flow, pure up to the edge: [`resolve`] (the request with authentik's default URL) ->
 //! [`plan()`] (a [`BlueprintPlan`]: blueprint text, authentik-side steps, app-side [`crate::plan::Plan`],
-//! copyable values). [`add_command`] is the CLI edge: it draws the secret, prints, and writes the
-//! file for `--out`.
+//! copyable values). The command line's `add --provider authentik` draws the secret, prints, and
+//! writes the file for `--out` with [`write_blueprint`].
 //!
 //! For the wizard: [`supports`] / [`unsupported_reason`] for the provider choice; then
 //! [`resolve`] (or [`setup`] with [`plan::resolve`] after setting the URL from
@@ -25,14 +25,13 @@ pub use model::{
     AuthentikEntry, ClientType, CustomMapping, MatchingMode, RedirectKind, RedirectSpec,
 };
 
+use super::{Copyable, Delivery, Output, Provider, SecretNeed, app_blocks, number_repeated};
 use crate::catalog::{self, AppEntry, Setup};
-use crate::cli::AddArgs;
 use crate::client::Client;
 use crate::error::{Error, Result};
 use crate::inputs::{HttpUrl, parse_domain};
-use crate::plan::{self, Endpoints, Request, Resolved};
-use crate::{exit, render, secret};
-use std::io::Write;
+use crate::plan::{self, Endpoints, Request, Resolved, SecretState};
+use crate::render;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -226,147 +225,125 @@ pub fn plan(entry: &AppEntry, resolved: &Resolved, secret: Option<&str>) -> Resu
     blueprint::build(entry, ak, resolved, secret)
 }
 
-/// `oidc-wizard add APP --provider authentik`.
-pub fn add_command(args: &AddArgs) -> Result<u8> {
-    for (flag, set) in [
-        ("--dry-run", args.dry_run),
-        ("--replace", args.replace),
-        ("--rotate", args.rotate),
-    ] {
-        if set {
-            return Err(Error::input(format!(
-                "{flag} edits Authelia's configuration.yml; with --provider authentik use --out <PATH> to write the blueprint"
-            )));
-        }
-    }
-    if args.policy.is_some() {
-        return Err(Error::input(
-            "--policy is an Authelia setting; in authentik, bind groups or users to the application to limit who may sign in",
-        ));
-    }
-    let entry = catalog::find(&args.app)?;
-    let ak = find(&entry.slug)?;
-    if let Some(v) = args
-        .variant
-        .as_deref()
-        .filter(|v| !v.is_empty() && *v != "default")
-        && ak.catalog_variant.as_deref() != Some(v)
-    {
-        let covers = match &ak.catalog_variant {
-            Some(c) => format!("the '{c}' setup"),
-            None => "its main setup".to_string(),
-        };
-        return Err(Error::input(format!(
-            "authentik documents {} only for {covers}; drop --variant {v}",
-            entry.name
-        )));
-    }
-    let req = crate::cli::request_of(args)?;
-    let resolved = resolve(entry, &req)?;
-    let secret = if ak.client_type == ClientType::Confidential {
-        let charset: secret::Charset = args.charset.parse()?;
-        Some(secret::generate(args.length, charset)?)
-    } else {
-        None
-    };
-    let bp = plan(entry, &resolved, secret.as_deref())?;
-    let written = match &args.out {
-        Some(path) => Some(write_blueprint(path, &bp, args.yes)?),
-        None => None,
-    };
-    if args.json {
-        let mut m = blueprint::json(&bp);
-        if let Some(w) = &written {
-            m.insert(
-                "blueprint_path".into(),
-                serde_json::Value::String(w.display().to_string()),
-            );
-        }
-        crate::cli::print_json(&serde_json::Value::Object(m));
-    } else {
-        let mut s = blueprint::report(&bp);
-        if let Some(w) = &written {
-            s.push_str(&format!("\n== Written\n\n  {}", w.display()));
-            if bp.client_secret.is_some() {
-                s.push_str(" (mode 0600: it holds the client secret in plaintext; the authentik worker must be able to read it)");
-            }
-            s.push('\n');
-        }
-        print!("{s}");
-    }
-    Ok(exit::OK)
-}
-
-/// Writes the blueprint to `path`: never over an existing file unless `overwrite`, even one
-/// created while this runs (the file appears whole through `link`, which fails on an existing
-/// name: [`crate::config::write::place_new`]); mode 0600 from the start when it holds a secret.
-/// With `overwrite` the text goes to a temporary file beside it, then is renamed in place.
+/// Writes the blueprint to `path` with [`crate::files::save`]: never over an existing file
+/// unless `overwrite`; mode 0600 when it holds a secret.
 pub fn write_blueprint(
     path: &Path,
     bp: &BlueprintPlan,
     overwrite: bool,
 ) -> Result<std::path::PathBuf> {
-    let ferr = |m: String| Error::file(path, m);
-    if path.is_dir() {
-        return Err(ferr(
-            "is a directory; give a file name such as ".to_string() + &bp.file_name,
-        ));
-    }
-    let exists = || ferr("already exists; pass --yes to overwrite it".into());
-    if path.symlink_metadata().is_ok() && !overwrite {
-        return Err(exists());
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    if !dir.is_dir() {
-        return Err(ferr(format!(
-            "the directory {} does not exist",
-            dir.display()
-        )));
-    }
-    let private = bp.client_secret.is_some();
-    let mode = private.then_some(0o600);
-    if !overwrite {
-        return match crate::config::write::place_new(path, bp.blueprint.as_bytes(), mode) {
-            Ok(()) => Ok(path.to_path_buf()),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists()),
-            Err(e) => Err(ferr(e.to_string())),
-        };
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| bp.file_name.clone());
-    let tmp = dir.join(format!(".{name}.oidc-wizard.tmp"));
-    // A leftover of an interrupted run (never followed: remove_file removes a link itself).
-    if tmp.symlink_metadata().is_ok() {
-        std::fs::remove_file(&tmp)
-            .map_err(|e| ferr(format!("cannot remove {}: {e}", tmp.display())))?;
-    }
-    let result = (|| -> std::io::Result<()> {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(if private { 0o600 } else { 0o644 });
-        }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bp.blueprint.as_bytes())?;
-        f.sync_all()?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(ferr(e.to_string()));
-    }
-    Ok(path.to_path_buf())
+    crate::files::save(
+        path,
+        bp.blueprint.as_bytes(),
+        bp.client_secret.is_some(),
+        overwrite,
+        &bp.file_name,
+    )
 }
 
 /// The app-side steps as numbered text (for the wizard's preview).
 pub fn steps_text(bp: &BlueprintPlan) -> String {
     render::steps_text(&bp.plan)
+}
+
+/// authentik, through blueprints.
+pub struct Authentik;
+
+impl Provider for Authentik {
+    fn id(&self) -> &'static str {
+        "authentik"
+    }
+
+    fn name(&self) -> &'static str {
+        "authentik"
+    }
+
+    fn default_url(&self, domain: &str) -> String {
+        default_auth_url(domain)
+    }
+
+    fn takes_policy(&self) -> bool {
+        false
+    }
+
+    fn edits_configuration(&self) -> bool {
+        false
+    }
+
+    fn supports(&self, app: &AppEntry) -> Result<()> {
+        find(&app.slug).map(|_| ())
+    }
+
+    fn setup(&self, app: &'static AppEntry, variant: Option<&str>) -> Result<Setup<'static>> {
+        let ak = find(&app.slug)?;
+        if let Some(v) = variant.filter(|v| !v.is_empty() && *v != "default")
+            && ak.catalog_variant.as_deref() != Some(v)
+        {
+            let covers = match &ak.catalog_variant {
+                Some(c) => format!("the '{c}' setup"),
+                None => "its main setup".to_string(),
+            };
+            return Err(Error::input(format!(
+                "authentik documents {} only for {covers}, not for '{v}'",
+                app.name
+            )));
+        }
+        setup(&app.slug)
+    }
+
+    fn secret_need(&self, app: &AppEntry, _setup: &Setup<'_>) -> SecretNeed {
+        if needs_secret(&app.slug) {
+            SecretNeed::Plaintext
+        } else {
+            SecretNeed::None
+        }
+    }
+
+    fn resolve(&self, app: &AppEntry, _setup: &Setup<'_>, req: &Request) -> Result<Resolved> {
+        resolve(app, req)
+    }
+
+    fn build(
+        &self,
+        app: &AppEntry,
+        _setup: &Setup<'_>,
+        resolved: &Resolved,
+        secret: SecretState,
+    ) -> Result<Output> {
+        let bp = plan(app, resolved, secret.plaintext())?;
+        Ok(output(&bp))
+    }
+}
+
+/// The output for a built blueprint.
+pub fn output(bp: &BlueprintPlan) -> Output {
+    let mut values: Vec<Copyable> = bp
+        .values
+        .iter()
+        .map(|(l, x)| Copyable {
+            label: l.clone(),
+            value: x.clone(),
+            block: false,
+        })
+        .collect();
+    number_repeated(&mut values);
+    values.extend(app_blocks(&bp.plan, ("Blueprint", &bp.blueprint)));
+    Output {
+        provider: "authentik",
+        plan: bp.plan.clone(),
+        secret: bp.client_secret.clone(),
+        client_text: bp.blueprint.clone(),
+        client_label: "Blueprint",
+        redirect_uris: bp.redirect_uris.iter().map(|r| r.url.clone()).collect(),
+        provider_steps: bp.authentik_steps.clone(),
+        notes: blueprint::notes(bp),
+        values,
+        delivery: Delivery::NewFile {
+            file_name: bp.file_name.clone(),
+            text: bp.blueprint.clone(),
+            private: bp.client_secret.is_some(),
+        },
+        json: blueprint::json(bp),
+        report: blueprint::report(bp),
+    }
 }
