@@ -4,7 +4,10 @@
 
 pub mod keys;
 
-pub use keys::{ProviderKeys, generate_keys, hmac_value, jwks_value, rsa_private_key_pem};
+pub use keys::{
+    HMAC_SECRET_LEN, KEY_ID, ProviderKeys, RSA_BITS, generate_keys, hmac_value, jwks_value,
+    rsa_private_key_pem,
+};
 
 use super::{Copyable, Delivery, Output, Provider, SecretNeed, app_blocks, number_repeated};
 use crate::catalog::{self, AppEntry, Setup};
