@@ -489,7 +489,7 @@ fn rule_scopes(x: &Facts<'_>, f: &mut Vec<Finding>) {
             ))));
         }
     }
-    let dup = duplicates(&scopes);
+    let dup = duplicates(scopes);
     if !dup.is_empty() {
         f.push(Finding::warning(p(format!(
             "scopes are duplicated: {}",

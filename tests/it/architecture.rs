@@ -174,9 +174,9 @@ fn hits(code: &str, word: &str) -> Vec<usize> {
             let before = line[..at].chars().next_back();
             let after = line[at + word.len()..].chars().next();
             let ident = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
-            if !ident(before)
-                && !(word.chars().last().is_some_and(|c| c.is_alphanumeric()) && ident(after))
-            {
+            // A word ending in a letter (`clap`) must not run on (`clapper`); `println!` may.
+            let runs_on = word.chars().last().is_some_and(|c| c.is_alphanumeric()) && ident(after);
+            if !ident(before) && !runs_on {
                 found.push(n + 1);
                 break;
             }
