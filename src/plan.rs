@@ -60,13 +60,16 @@ pub fn default_auth_url(domain: &str) -> String {
     format!("https://auth.{domain}")
 }
 
-/// The inputs of a setup: the entry's, then the variant's.
+/// The inputs of a setup: the entry's, then the variant's (or provider's) that have another key
+/// (one key is one value, `--set key=...`, one field in the wizard).
 pub fn inputs_of<'a>(entry: &'a AppEntry, setup: &Setup<'a>) -> Vec<&'a InputSpec> {
-    entry
-        .inputs
-        .iter()
-        .chain(setup.extra_inputs.iter())
-        .collect()
+    let mut out: Vec<&InputSpec> = Vec::new();
+    for i in entry.inputs.iter().chain(setup.extra_inputs.iter()) {
+        if !out.iter().any(|o| o.key == i.key) {
+            out.push(i);
+        }
+    }
+    out
 }
 
 /// Validates a request. Each problem is reported on its own; the first is returned.

@@ -176,11 +176,15 @@ fn human_output_has_blueprint_steps_and_values() {
         "== authentik: steps",
         "Customization > Blueprints",
         "== engomo: values",
-        "Issuer         https://authentik.example.com/application/o/engomo/",
         "== engomo: steps",
     ] {
         assert!(s.contains(want), "missing {want:?} in:\n{s}");
     }
+    assert!(
+        s.lines().any(|l| l.trim_start().starts_with("Issuer ")
+            && l.trim_end().ends_with(" https://authentik.example.com/application/o/engomo/")),
+        "no Issuer line in:\n{s}"
+    );
 }
 
 #[test]

@@ -517,13 +517,16 @@ fn values(bp: &BlueprintPlan) -> Vec<(String, String)> {
         v.push(("Client Secret".into(), s.clone()));
     }
     for (k, x) in [
+        // The same labels as every provider's (the wizard and the command line share them).
         ("Issuer", &e.issuer),
         ("Discovery URL", &e.discovery_url),
-        ("Authorization", &e.authorization_endpoint),
-        ("Token", &e.token_endpoint),
-        ("Userinfo", &e.userinfo_endpoint),
-        ("JWKS", &e.jwks_uri),
-        ("End session", &e.end_session_endpoint),
+        ("Authorization URL", &e.authorization_endpoint),
+        ("Token URL", &e.token_endpoint),
+        ("Userinfo URL", &e.userinfo_endpoint),
+        ("JWKS URL", &e.jwks_uri),
+        ("Revocation URL", &e.revocation_endpoint),
+        ("Introspection URL", &e.introspection_endpoint),
+        ("Logout URL", &e.end_session_endpoint),
     ] {
         v.push((k.to_string(), x.clone()));
     }
