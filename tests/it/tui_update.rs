@@ -1245,3 +1245,60 @@ fn the_copy_status_waits_for_what_the_copy_did() {
         Some("Not copied Client Secret, 72 characters")
     );
 }
+
+#[test]
+fn after_a_write_another_app_is_reviewed_and_written_too() {
+    let mut s = state();
+    write_memos_once(&mut s);
+    let first_backup = s.written.clone().unwrap().backup_path;
+    key(&mut s, KeyCode::Esc); // Done -> Preview
+    key(&mut s, KeyCode::Esc); // -> Details
+    key(&mut s, KeyCode::Esc); // -> App
+    assert_eq!(s.screen, Screen::App);
+    ctrl(&mut s, 'u');
+    to_details(&mut s, "wiki", "example.com");
+    assert_eq!(s.entry().unwrap().slug, "wikidemo");
+    // wikidemo asks for its realm (an input without a default).
+    s.focus = pos(&s, &FieldKind::Extra("realm".into()));
+    typ(&mut s, "Staff");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    // Another app is another client: a secret of its own is drawn.
+    assert!(
+        eff.iter().any(|e| matches!(e, Effect::GenerateSecret)),
+        "{eff:?}"
+    );
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.to_string())));
+    update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.to_string(),
+            result: Ok(digest().to_string()),
+        },
+    );
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        s.screen,
+        Screen::Review,
+        "Done of the first write was shown"
+    );
+    match eff.as_slice() {
+        [Effect::Merge { doc, plan, .. }] => {
+            assert_eq!(plan.client.client_id, "wikidemo");
+            // The merge is built on the file as written, memos in it.
+            assert_eq!(doc.bytes, doc_after_memos().bytes);
+        }
+        other => panic!("{other:?}"),
+    }
+    update(&mut s, Msg::Merged(Ok(merge_output())));
+    let eff = key(&mut s, KeyCode::Char('y'));
+    assert!(matches!(eff.as_slice(), [Effect::Write { .. }]), "{eff:?}");
+    let second = oidc_wizard::config::Written {
+        backup_path: PathBuf::from("/srv/authelia/configuration.yml.bak.2"),
+        ..written()
+    };
+    update(&mut s, Msg::Written(Ok(second)));
+    assert_eq!(s.screen, Screen::Done);
+    let now = s.written.clone().unwrap().backup_path;
+    assert_ne!(now, first_backup, "Done shows the first write's backup");
+}
