@@ -386,6 +386,12 @@ pub struct State {
     pub written: Option<Written>,
     /// The client YAML of the plan that was written (a plan that differs is not written yet).
     pub written_yaml: Option<String>,
+    /// The plaintext secret the user has seen or copied (on the preview).
+    pub secret_shown: Option<String>,
+    /// The plaintext secret whose digest (or blueprint) the last write put into a file.
+    pub secret_written: Option<String>,
+    /// Quitting was asked for while a shown secret is in no file: the exit code waiting for `y`.
+    pub quit_ask: Option<u8>,
     /// One line of feedback (what was copied, what is wrong).
     pub status: Option<String>,
     /// The help popup is open.
@@ -449,6 +455,9 @@ impl State {
             write_when_ready: false,
             written: None,
             written_yaml: None,
+            secret_shown: None,
+            secret_written: None,
+            quit_ask: None,
             status: None,
             help: false,
             quit: None,
@@ -580,6 +589,11 @@ impl State {
         };
         let p = Plan::build(entry, &setup, &resolved, secret).ok()?;
         p.client.redirect_uris
+    }
+
+    /// Whether quitting now loses a secret the user has seen or copied: it is in no file yet.
+    pub fn secret_at_risk(&self) -> bool {
+        self.secret_shown.is_some() && self.secret_shown != self.secret_written
     }
 
     /// The secret as the plan sees it.

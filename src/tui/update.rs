@@ -24,6 +24,25 @@ pub fn init(s: &mut State) -> Vec<Effect> {
 
 /// Applies one message.
 pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = apply(s, msg);
+    // The preview shows the secret (and its keys copy it): from then on it is the user's to keep.
+    if s.screen == Screen::Preview && s.secret_plain.is_some() {
+        s.secret_shown = s.secret_plain.clone();
+    }
+    effects
+}
+
+/// Asks to quit: at once, unless a secret the user has seen is in no file yet (then `y`
+/// confirms, see [`State::quit_ask`]).
+fn request_quit(s: &mut State, code: u8) {
+    if s.secret_at_risk() {
+        s.quit_ask = Some(code);
+    } else {
+        s.quit = Some(code);
+    }
+}
+
+fn apply(s: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(k) => key(s, k),
         Msg::Paste(text) => {
@@ -106,6 +125,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Written(Ok(w)) => {
             s.written = Some(w);
+            s.secret_written = s.secret_plain.clone();
             s.written_yaml = s.plan.as_ref().map(crate::render::client_yaml);
             s.screen = Screen::Done;
             s.review = Review::Idle;
@@ -143,6 +163,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::BlueprintWritten(Ok(path)) => {
             s.blueprint_written = Some(path);
+            s.secret_written = s.secret_plain.clone();
             s.screen = Screen::Done;
             s.review = Review::Idle;
             s.status = None;
@@ -209,8 +230,21 @@ fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
     if k.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    if let Some(code) = s.quit_ask {
+        // Ctrl-C again quits at once; y confirms, n or Esc stays.
+        match keymap::quit_ask_action(&k) {
+            Some(Action::Interrupt) => s.quit = Some(exit::INTERRUPTED),
+            Some(Action::Quit) => s.quit = Some(code),
+            Some(Action::Back) => s.quit_ask = None,
+            _ => {}
+        }
+        if s.quit.is_some() {
+            s.quit_ask = None;
+        }
+        return Vec::new();
+    }
     if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
-        s.quit = Some(exit::INTERRUPTED);
+        request_quit(s, exit::INTERRUPTED);
         return Vec::new();
     }
     if s.help {
@@ -265,11 +299,11 @@ fn reveal_key(s: &mut State, i: usize, k: KeyEvent) -> Vec<Effect> {
 pub fn act(s: &mut State, a: Action) -> Vec<Effect> {
     match a {
         Action::Interrupt => {
-            s.quit = Some(exit::INTERRUPTED);
+            request_quit(s, exit::INTERRUPTED);
             return Vec::new();
         }
         Action::Quit => {
-            s.quit = Some(exit::OK);
+            request_quit(s, exit::OK);
             return Vec::new();
         }
         Action::Help => {
@@ -312,7 +346,7 @@ fn app_action(s: &mut State, a: Action) -> Vec<Effect> {
         }
         Action::Back => {
             if s.filter.value.is_empty() {
-                s.quit = Some(exit::OK);
+                request_quit(s, exit::OK);
             } else {
                 s.filter.clear();
                 s.refilter();

@@ -540,3 +540,39 @@ fn authentik_blueprint_in_a_pseudo_terminal() {
     assert!(!prefs.contains(&secret));
     assert!(!prefs.contains("authentik.example.com"), "{prefs}");
 }
+
+#[test]
+fn quitting_after_the_secret_was_shown_asks_in_a_pseudo_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let config: PathBuf = home.join("configuration.yml");
+    std::fs::write(&config, CONFIG).unwrap();
+    let mut p = Pty::spawn(&["--config", config.to_str().unwrap()], home);
+    p.wait_for("the app screen", |t| t.contains("Which app?"));
+    p.typ("memos");
+    p.wait_for("memos highlighted", |t| t.contains("> Memos"));
+    p.send("\r");
+    p.wait_for("the details screen", |t| t.contains("Memos: details"));
+    p.send("\x15");
+    p.typ("example.com");
+    p.wait_for("valid details", |t| t.contains("All set"));
+    p.send("\r");
+    p.wait_for("the preview with the secret", |t| {
+        t.contains("Client Secret")
+    });
+    p.send("q");
+    p.wait_for("the quit question", |t| {
+        t.contains("Quit without writing? The secret shown is lost")
+    });
+    p.send("n");
+    p.wait_for("the preview again", |t| {
+        !t.contains("Quit without writing") && t.contains("Client Secret")
+    });
+    p.send("\x03");
+    p.wait_for("the quit question after Ctrl-C", |t| {
+        t.contains("Quit without writing?")
+    });
+    p.send("y");
+    assert_eq!(p.wait_exit(), 130, "screen:\n{}", p.text());
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), CONFIG);
+}

@@ -1302,3 +1302,92 @@ fn after_a_write_another_app_is_reviewed_and_written_too() {
     let now = s.written.clone().unwrap().backup_path;
     assert_ne!(now, first_backup, "Done shows the first write's backup");
 }
+
+#[test]
+fn quitting_with_a_shown_secret_that_is_in_no_file_asks_first() {
+    let mut s = state();
+    to_preview(&mut s, "memos", "example.com");
+    assert!(s.copy_items().iter().any(|i| i.label == "Client Secret"));
+    // q asks; n stays.
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!(s.quit, None);
+    assert_eq!(s.quit_ask, Some(exit::OK));
+    let screen = render(&s, 80, 24);
+    assert!(
+        screen.contains("Quit without writing? The secret shown is lost"),
+        "{screen}"
+    );
+    let hints = keymap::hints_in(&s);
+    assert!(hints.contains(&("y", "quit, lose the secret")), "{hints:?}");
+    assert!(hints.contains(&("n/Esc", "stay")), "{hints:?}");
+    // Other keys do nothing while asking (no copy, no screen change).
+    assert!(key(&mut s, KeyCode::Char('1')).is_empty());
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    key(&mut s, KeyCode::Char('n'));
+    assert_eq!((s.quit, s.quit_ask), (None, None));
+    assert!(!render(&s, 80, 24).contains("Quit without writing"));
+    // Esc on an empty filter asks too (the secret was shown, then the user went back).
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::App);
+    ctrl(&mut s, 'u');
+    key(&mut s, KeyCode::Esc);
+    assert_eq!((s.quit, s.quit_ask), (None, Some(exit::OK)));
+    key(&mut s, KeyCode::Esc);
+    assert_eq!((s.quit, s.quit_ask), (None, None));
+    // Ctrl-C asks; y confirms with Ctrl-C's code.
+    ctrl(&mut s, 'c');
+    assert_eq!((s.quit, s.quit_ask), (None, Some(exit::INTERRUPTED)));
+    key(&mut s, KeyCode::Char('y'));
+    assert_eq!(s.quit, Some(exit::INTERRUPTED));
+    // A second Ctrl-C while asking quits at once.
+    let mut s = state();
+    to_preview(&mut s, "memos", "example.com");
+    ctrl(&mut s, 'c');
+    ctrl(&mut s, 'c');
+    assert_eq!(s.quit, Some(exit::INTERRUPTED));
+}
+
+#[test]
+fn quitting_asks_nothing_before_a_secret_is_shown_or_after_it_is_written() {
+    // Nothing shown yet: the form only.
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    s.focus = pos(&s, &FieldKind::Policy);
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!((s.quit, s.quit_ask), (Some(exit::OK), None));
+    // A public client has no secret to lose.
+    let mut s = state();
+    to_details(&mut s, "wikidemo", "example.com");
+    s.focus = pos(&s, &FieldKind::Variant);
+    key(&mut s, KeyCode::Right);
+    s.focus = s.fields.len() - 1;
+    typ(&mut s, "r");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!((s.quit, s.quit_ask), (Some(exit::OK), None));
+    // After the write: Done quits at once, and so does the preview of the written plan.
+    let mut s = state();
+    write_memos_once(&mut s);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Preview);
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!((s.quit, s.quit_ask), (Some(exit::OK), None));
+    // Another app after the write: its new secret is in no file, so quitting asks again.
+    let mut s = state();
+    write_memos_once(&mut s);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    ctrl(&mut s, 'u');
+    to_details(&mut s, "engomo", "example.com");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    assert!(eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    let other = "Other-secret-Other-secret-Other-secret-Other-secret-Other-secret-Other-12";
+    update(&mut s, Msg::SecretGenerated(Ok(other.into())));
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!((s.quit, s.quit_ask), (None, Some(exit::OK)));
+}
