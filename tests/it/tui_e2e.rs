@@ -432,7 +432,11 @@ fn duplicate_id_rotate_in_a_pseudo_terminal() {
     p.send("r");
     p.wait_for("the rotate diff", |t| t.contains("writes the file"));
     p.send("y");
-    p.wait_for("the done screen", |t| t.contains("[5 Done]"));
+    let t = p.wait_for("the done screen", |t| t.contains("[5 Done]"));
+    assert!(
+        t.contains("Put the new client secret into Memos now"),
+        "{t}"
+    );
     p.send("q");
     assert_eq!(p.wait_exit(), 0);
     let written = std::fs::read_to_string(&config).unwrap();

@@ -187,6 +187,40 @@ fn done_screen() {
 }
 
 #[test]
+fn done_after_a_rotate_says_to_put_the_new_secret_into_the_app() {
+    let mut s = state();
+    to_review(&mut s);
+    update(
+        &mut s,
+        Msg::Merged(Err(Error::DuplicateClient {
+            path: CONFIG.into(),
+            client_id: "memos".into(),
+        })),
+    );
+    let eff = key(&mut s, KeyCode::Char('r'));
+    assert!(matches!(
+        eff.as_slice(),
+        [Effect::Merge {
+            on_dup: OnDuplicate::Rotate,
+            ..
+        }]
+    ));
+    update(&mut s, Msg::Merged(Ok(merge_output())));
+    key(&mut s, KeyCode::Char('y'));
+    update(&mut s, Msg::Written(Ok(written())));
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("Put the new client secret into Memos now"),
+        "{text}"
+    );
+    assert!(
+        text.contains("stops working when Authelia restarts"),
+        "{text}"
+    );
+    both("done_rotated", &s);
+}
+
+#[test]
 fn too_small() {
     let mut s = state();
     insta::assert_snapshot!("too_small_40x10", render(&s, 40, 10));
