@@ -370,6 +370,9 @@ pub struct State {
     pub config_error: Option<String>,
     /// Defaults the configuration offers.
     pub session: SessionDefaults,
+    /// The ids of the clients the configuration holds (a typed id among them is flagged on
+    /// the Details screen).
+    pub existing_ids: Vec<String>,
     /// Saved preferences.
     pub prefs: Prefs,
     /// Review: the path being typed.
@@ -447,6 +450,7 @@ impl State {
             config: None,
             config_error: None,
             session: SessionDefaults::default(),
+            existing_ids: Vec::new(),
             prefs: init.prefs,
             path_input: Input::default(),
             review: Review::Idle,
@@ -589,6 +593,22 @@ impl State {
         };
         let p = Plan::build(entry, &setup, &resolved, secret).ok()?;
         p.client.redirect_uris
+    }
+
+    /// The client id the form gives when the configuration already has a client with it
+    /// (Authelia only: that merge asks rotate, replace or another id).
+    pub fn duplicate_id(&self) -> Option<String> {
+        if self.provider != Provider::Authelia {
+            return None;
+        }
+        let f = self.field(&FieldKind::ClientId)?;
+        let v = f.input.value.trim();
+        let id = if v.is_empty() {
+            f.placeholder.as_str()
+        } else {
+            v
+        };
+        self.existing_ids.iter().find(|x| *x == id).cloned()
     }
 
     /// Whether quitting now loses a secret the user has seen or copied: it is in no file yet.

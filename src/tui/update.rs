@@ -206,10 +206,13 @@ fn config_loaded(
     match result {
         Ok(doc) => {
             s.session = crate::config::session_defaults(&doc);
+            s.existing_ids = client_ids(&doc);
             s.config = Some(doc);
             s.config_error = None;
             if s.screen == Screen::Details {
                 prefill_from_session(s);
+            } else {
+                refresh_fields(s);
             }
             if s.screen == Screen::Review && s.provider == Provider::Authelia {
                 return start_merge(s);
@@ -217,6 +220,7 @@ fn config_loaded(
         }
         Err(e) => {
             s.config = None;
+            s.existing_ids.clear();
             s.config_error = Some(e.to_string());
             if s.screen == Screen::Review && s.provider == Provider::Authelia {
                 s.review = Review::Failed(e.to_string());
@@ -224,6 +228,39 @@ fn config_loaded(
         }
     }
     Vec::new()
+}
+
+/// The ids of the configuration's clients, read the way the merge finds a duplicate
+/// ([`crate::config::splice::client_id_of`]); ids a template makes are left out.
+fn client_ids(doc: &crate::config::Document) -> Vec<String> {
+    use crate::config::scan;
+    let Ok(text) = doc.text() else {
+        return Vec::new();
+    };
+    let t = scan::Text::new(text);
+    let Ok(sc) = scan::scan(&t) else {
+        return Vec::new();
+    };
+    let items = sc
+        .root
+        .as_ref()
+        .and_then(|r| r.get("identity_providers"))
+        .and_then(|(_, ip)| ip.get("oidc"))
+        .and_then(|(_, o)| o.get("clients"))
+        .map(|(_, c)| match &c.kind {
+            scan::Kind::Seq(items, _) => items.as_slice(),
+            _ => &[],
+        })
+        .unwrap_or_default();
+    items
+        .iter()
+        .filter(|item| {
+            item.get("client_id")
+                .or_else(|| item.get("id"))
+                .is_some_and(|(_, v)| !t.made_by_template(v))
+        })
+        .filter_map(|item| crate::config::splice::client_id_of(item).map(str::to_string))
+        .collect()
 }
 
 fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
@@ -701,6 +738,12 @@ fn refresh_fields(s: &mut State) {
             }
             _ => None,
         };
+    }
+    // A client id the configuration has already: said here, before a secret is shown; the
+    // Review screen then offers the ways out.
+    let dup = s.duplicate_id();
+    if let Some(f) = s.fields.iter_mut().find(|f| f.kind == FieldKind::ClientId) {
+        f.note = dup.map(|_| "already in the configuration: see below".to_string());
     }
     for f in &mut s.fields {
         if let FieldKind::Extra(k) = &f.kind

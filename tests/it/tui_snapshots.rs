@@ -54,6 +54,18 @@ fn details_screen() {
 }
 
 #[test]
+fn details_screen_with_a_client_id_the_file_has() {
+    let mut s = state();
+    let doc = oidc_wizard::config::Document {
+        path: PathBuf::from(CONFIG),
+        bytes: b"identity_providers:\n  oidc:\n    clients:\n      - client_id: 'memos'\n".to_vec(),
+    };
+    update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc)));
+    to_details(&mut s, "memos", "example.com");
+    both("details_duplicate", &s);
+}
+
+#[test]
 fn details_with_errors_extra_input_and_variant() {
     let mut s = state();
     to_details(&mut s, "wikidemo", "bad domain");

@@ -1391,3 +1391,43 @@ fn quitting_asks_nothing_before_a_secret_is_shown_or_after_it_is_written() {
     key(&mut s, KeyCode::Char('q'));
     assert_eq!((s.quit, s.quit_ask), (None, Some(exit::OK)));
 }
+
+#[test]
+fn a_client_id_the_configuration_has_is_flagged_on_details() {
+    let mut s = state();
+    // The merge finds a duplicate by client_id (or the pre-4.38 id); a templated id is no id.
+    let doc = oidc_wizard::config::Document {
+        path: PathBuf::from(CONFIG),
+        bytes: b"identity_providers:\n  oidc:\n    clients:\n      - client_id: 'memos'\n      - id: wikidemo\n      - client_id: '{{ env \"X\" }}'\n".to_vec(),
+    };
+    update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc)));
+    assert_eq!(s.existing_ids, ["memos", "wikidemo"]);
+    to_details(&mut s, "memos", "example.com");
+    assert_eq!(s.duplicate_id().as_deref(), Some("memos"));
+    let id = pos(&s, &FieldKind::ClientId);
+    assert!(s.fields[id].note.is_some());
+    let screen = render(&s, 80, 24);
+    assert!(
+        screen.contains("'memos' exists: Review offers r rotate, p replace; or edit the id"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("--"),
+        "no flag words in the wizard:\n{screen}"
+    );
+    // Another id: nothing to say.
+    s.focus = id;
+    typ(&mut s, "2");
+    assert_eq!(s.duplicate_id(), None);
+    assert!(s.fields[id].note.is_none());
+    assert!(!render(&s, 80, 24).contains("exists"));
+    // The configuration read after the form was built flags it too.
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    assert_eq!(s.duplicate_id(), None);
+    update(
+        &mut s,
+        Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc_after_memos())),
+    );
+    assert_eq!(s.duplicate_id().as_deref(), Some("memos"));
+}
