@@ -337,6 +337,39 @@ const GLOBAL: &[Binding] = &[
     b(K_CTRL_C, "Ctrl-C", Action::Interrupt, "quit at once", None),
 ];
 
+/// While "quit without writing?" is asked (a secret the user has seen is in no file yet).
+const QUIT_ASK: &[Binding] = &[
+    b(
+        &[Key(KeyCode::Char('y'), NONE)],
+        "y",
+        Action::Quit,
+        "quit without writing: the secret shown is lost",
+        Some("quit, lose the secret"),
+    ),
+    b(
+        &[Key(KeyCode::Char('n'), NONE), Key(KeyCode::Esc, NONE)],
+        "n/Esc",
+        Action::Back,
+        "stay in the wizard",
+        Some("stay"),
+    ),
+    b(K_CTRL_C, "Ctrl-C", Action::Interrupt, "quit at once", None),
+];
+
+/// The action of a key while "quit without writing?" is asked.
+pub fn quit_ask_action(key: &KeyEvent) -> Option<Action> {
+    let mods = key.modifiers - KeyModifiers::SHIFT;
+    QUIT_ASK
+        .iter()
+        .find(|bd| bd.keys.iter().any(|k| k.0 == key.code && k.1 == mods))
+        .map(|bd| bd.action)
+}
+
+/// The keys of the "quit without writing?" question (its popup and the hint bar).
+pub fn quit_ask_bindings() -> impl Iterator<Item = &'static Binding> {
+    QUIT_ASK.iter()
+}
+
 /// The bindings of a screen, then the global ones.
 pub fn bindings(screen: Screen) -> impl Iterator<Item = &'static Binding> {
     let own = match screen {
@@ -407,6 +440,12 @@ pub fn hints(screen: Screen, text_focus: bool) -> Vec<(&'static str, &'static st
 /// The hint bar's entries for the state as it is: like [`hints`], but the Review screen shows
 /// the keys of its current step (the path prompt, the duplicate-id choice, the diff).
 pub fn hints_in(s: &super::state::State) -> Vec<(&'static str, &'static str)> {
+    if s.quit_ask.is_some() {
+        return QUIT_ASK
+            .iter()
+            .filter_map(|bd| bd.hint.map(|h| (bd.label, h)))
+            .collect();
+    }
     let text = s.text_focus();
     if s.screen != Screen::Review {
         return hints(s.screen, text);

@@ -370,6 +370,9 @@ pub struct State {
     pub config_error: Option<String>,
     /// Defaults the configuration offers.
     pub session: SessionDefaults,
+    /// The ids of the clients the configuration holds (a typed id among them is flagged on
+    /// the Details screen).
+    pub existing_ids: Vec<String>,
     /// Saved preferences.
     pub prefs: Prefs,
     /// Review: the path being typed.
@@ -386,6 +389,12 @@ pub struct State {
     pub written: Option<Written>,
     /// The client YAML of the plan that was written (a plan that differs is not written yet).
     pub written_yaml: Option<String>,
+    /// The plaintext secret the user has seen or copied (on the preview).
+    pub secret_shown: Option<String>,
+    /// The plaintext secret whose digest (or blueprint) the last write put into a file.
+    pub secret_written: Option<String>,
+    /// Quitting was asked for while a shown secret is in no file: the exit code waiting for `y`.
+    pub quit_ask: Option<u8>,
     /// One line of feedback (what was copied, what is wrong).
     pub status: Option<String>,
     /// The help popup is open.
@@ -441,6 +450,7 @@ impl State {
             config: None,
             config_error: None,
             session: SessionDefaults::default(),
+            existing_ids: Vec::new(),
             prefs: init.prefs,
             path_input: Input::default(),
             review: Review::Idle,
@@ -449,6 +459,9 @@ impl State {
             write_when_ready: false,
             written: None,
             written_yaml: None,
+            secret_shown: None,
+            secret_written: None,
+            quit_ask: None,
             status: None,
             help: false,
             quit: None,
@@ -580,6 +593,27 @@ impl State {
         };
         let p = Plan::build(entry, &setup, &resolved, secret).ok()?;
         p.client.redirect_uris
+    }
+
+    /// The client id the form gives when the configuration already has a client with it
+    /// (Authelia only: that merge asks rotate, replace or another id).
+    pub fn duplicate_id(&self) -> Option<String> {
+        if self.provider != Provider::Authelia {
+            return None;
+        }
+        let f = self.field(&FieldKind::ClientId)?;
+        let v = f.input.value.trim();
+        let id = if v.is_empty() {
+            f.placeholder.as_str()
+        } else {
+            v
+        };
+        self.existing_ids.iter().find(|x| *x == id).cloned()
+    }
+
+    /// Whether quitting now loses a secret the user has seen or copied: it is in no file yet.
+    pub fn secret_at_risk(&self) -> bool {
+        self.secret_shown.is_some() && self.secret_shown != self.secret_written
     }
 
     /// The secret as the plan sees it.

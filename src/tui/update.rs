@@ -24,6 +24,25 @@ pub fn init(s: &mut State) -> Vec<Effect> {
 
 /// Applies one message.
 pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
+    let effects = apply(s, msg);
+    // The preview shows the secret (and its keys copy it): from then on it is the user's to keep.
+    if s.screen == Screen::Preview && s.secret_plain.is_some() {
+        s.secret_shown = s.secret_plain.clone();
+    }
+    effects
+}
+
+/// Asks to quit: at once, unless a secret the user has seen is in no file yet (then `y`
+/// confirms, see [`State::quit_ask`]).
+fn request_quit(s: &mut State, code: u8) {
+    if s.secret_at_risk() {
+        s.quit_ask = Some(code);
+    } else {
+        s.quit = Some(code);
+    }
+}
+
+fn apply(s: &mut State, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(k) => key(s, k),
         Msg::Paste(text) => {
@@ -106,6 +125,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Written(Ok(w)) => {
             s.written = Some(w);
+            s.secret_written = s.secret_plain.clone();
             s.written_yaml = s.plan.as_ref().map(crate::render::client_yaml);
             s.screen = Screen::Done;
             s.review = Review::Idle;
@@ -143,6 +163,7 @@ pub fn update(s: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::BlueprintWritten(Ok(path)) => {
             s.blueprint_written = Some(path);
+            s.secret_written = s.secret_plain.clone();
             s.screen = Screen::Done;
             s.review = Review::Idle;
             s.status = None;
@@ -185,10 +206,13 @@ fn config_loaded(
     match result {
         Ok(doc) => {
             s.session = crate::config::session_defaults(&doc);
+            s.existing_ids = client_ids(&doc);
             s.config = Some(doc);
             s.config_error = None;
             if s.screen == Screen::Details {
                 prefill_from_session(s);
+            } else {
+                refresh_fields(s);
             }
             if s.screen == Screen::Review && s.provider == Provider::Authelia {
                 return start_merge(s);
@@ -196,6 +220,7 @@ fn config_loaded(
         }
         Err(e) => {
             s.config = None;
+            s.existing_ids.clear();
             s.config_error = Some(e.to_string());
             if s.screen == Screen::Review && s.provider == Provider::Authelia {
                 s.review = Review::Failed(e.to_string());
@@ -205,12 +230,58 @@ fn config_loaded(
     Vec::new()
 }
 
+/// The ids of the configuration's clients, read the way the merge finds a duplicate
+/// ([`crate::config::splice::client_id_of`]); ids a template makes are left out.
+fn client_ids(doc: &crate::config::Document) -> Vec<String> {
+    use crate::config::scan;
+    let Ok(text) = doc.text() else {
+        return Vec::new();
+    };
+    let t = scan::Text::new(text);
+    let Ok(sc) = scan::scan(&t) else {
+        return Vec::new();
+    };
+    let items = sc
+        .root
+        .as_ref()
+        .and_then(|r| r.get("identity_providers"))
+        .and_then(|(_, ip)| ip.get("oidc"))
+        .and_then(|(_, o)| o.get("clients"))
+        .map(|(_, c)| match &c.kind {
+            scan::Kind::Seq(items, _) => items.as_slice(),
+            _ => &[],
+        })
+        .unwrap_or_default();
+    items
+        .iter()
+        .filter(|item| {
+            item.get("client_id")
+                .or_else(|| item.get("id"))
+                .is_some_and(|(_, v)| !t.made_by_template(v))
+        })
+        .filter_map(|item| crate::config::splice::client_id_of(item).map(str::to_string))
+        .collect()
+}
+
 fn key(s: &mut State, k: KeyEvent) -> Vec<Effect> {
     if k.kind == KeyEventKind::Release {
         return Vec::new();
     }
+    if let Some(code) = s.quit_ask {
+        // Ctrl-C again quits at once; y confirms, n or Esc stays.
+        match keymap::quit_ask_action(&k) {
+            Some(Action::Interrupt) => s.quit = Some(exit::INTERRUPTED),
+            Some(Action::Quit) => s.quit = Some(code),
+            Some(Action::Back) => s.quit_ask = None,
+            _ => {}
+        }
+        if s.quit.is_some() {
+            s.quit_ask = None;
+        }
+        return Vec::new();
+    }
     if k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL) {
-        s.quit = Some(exit::INTERRUPTED);
+        request_quit(s, exit::INTERRUPTED);
         return Vec::new();
     }
     if s.help {
@@ -265,11 +336,11 @@ fn reveal_key(s: &mut State, i: usize, k: KeyEvent) -> Vec<Effect> {
 pub fn act(s: &mut State, a: Action) -> Vec<Effect> {
     match a {
         Action::Interrupt => {
-            s.quit = Some(exit::INTERRUPTED);
+            request_quit(s, exit::INTERRUPTED);
             return Vec::new();
         }
         Action::Quit => {
-            s.quit = Some(exit::OK);
+            request_quit(s, exit::OK);
             return Vec::new();
         }
         Action::Help => {
@@ -312,7 +383,7 @@ fn app_action(s: &mut State, a: Action) -> Vec<Effect> {
         }
         Action::Back => {
             if s.filter.value.is_empty() {
-                s.quit = Some(exit::OK);
+                request_quit(s, exit::OK);
             } else {
                 s.filter.clear();
                 s.refilter();
@@ -667,6 +738,12 @@ fn refresh_fields(s: &mut State) {
             }
             _ => None,
         };
+    }
+    // A client id the configuration has already: said here, before a secret is shown; the
+    // Review screen then offers the ways out.
+    let dup = s.duplicate_id();
+    if let Some(f) = s.fields.iter_mut().find(|f| f.kind == FieldKind::ClientId) {
+        f.note = dup.map(|_| "already in the configuration: see below".to_string());
     }
     for f in &mut s.fields {
         if let FieldKind::Extra(k) = &f.kind

@@ -432,7 +432,11 @@ fn duplicate_id_rotate_in_a_pseudo_terminal() {
     p.send("r");
     p.wait_for("the rotate diff", |t| t.contains("writes the file"));
     p.send("y");
-    p.wait_for("the done screen", |t| t.contains("[5 Done]"));
+    let t = p.wait_for("the done screen", |t| t.contains("[5 Done]"));
+    assert!(
+        t.contains("Put the new client secret into Memos now"),
+        "{t}"
+    );
     p.send("q");
     assert_eq!(p.wait_exit(), 0);
     let written = std::fs::read_to_string(&config).unwrap();
@@ -539,4 +543,40 @@ fn authentik_blueprint_in_a_pseudo_terminal() {
         std::fs::read_to_string(home.join("xdg-config/oidc-wizard/prefs.json")).unwrap_or_default();
     assert!(!prefs.contains(&secret));
     assert!(!prefs.contains("authentik.example.com"), "{prefs}");
+}
+
+#[test]
+fn quitting_after_the_secret_was_shown_asks_in_a_pseudo_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let config: PathBuf = home.join("configuration.yml");
+    std::fs::write(&config, CONFIG).unwrap();
+    let mut p = Pty::spawn(&["--config", config.to_str().unwrap()], home);
+    p.wait_for("the app screen", |t| t.contains("Which app?"));
+    p.typ("memos");
+    p.wait_for("memos highlighted", |t| t.contains("> Memos"));
+    p.send("\r");
+    p.wait_for("the details screen", |t| t.contains("Memos: details"));
+    p.send("\x15");
+    p.typ("example.com");
+    p.wait_for("valid details", |t| t.contains("All set"));
+    p.send("\r");
+    p.wait_for("the preview with the secret", |t| {
+        t.contains("Client Secret")
+    });
+    p.send("q");
+    p.wait_for("the quit question", |t| {
+        t.contains("Quit without writing? The secret shown is lost")
+    });
+    p.send("n");
+    p.wait_for("the preview again", |t| {
+        !t.contains("Quit without writing") && t.contains("Client Secret")
+    });
+    p.send("\x03");
+    p.wait_for("the quit question after Ctrl-C", |t| {
+        t.contains("Quit without writing?")
+    });
+    p.send("y");
+    assert_eq!(p.wait_exit(), 130, "screen:\n{}", p.text());
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), CONFIG);
 }

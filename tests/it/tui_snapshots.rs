@@ -54,6 +54,18 @@ fn details_screen() {
 }
 
 #[test]
+fn details_screen_with_a_client_id_the_file_has() {
+    let mut s = state();
+    let doc = oidc_wizard::config::Document {
+        path: PathBuf::from(CONFIG),
+        bytes: b"identity_providers:\n  oidc:\n    clients:\n      - client_id: 'memos'\n".to_vec(),
+    };
+    update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc)));
+    to_details(&mut s, "memos", "example.com");
+    both("details_duplicate", &s);
+}
+
+#[test]
 fn details_with_errors_extra_input_and_variant() {
     let mut s = state();
     to_details(&mut s, "wikidemo", "bad domain");
@@ -184,6 +196,40 @@ fn done_screen() {
     assert!(matches!(eff.as_slice(), [Effect::Write { .. }]));
     update(&mut s, Msg::Written(Ok(written())));
     both("done", &s);
+}
+
+#[test]
+fn done_after_a_rotate_says_to_put_the_new_secret_into_the_app() {
+    let mut s = state();
+    to_review(&mut s);
+    update(
+        &mut s,
+        Msg::Merged(Err(Error::DuplicateClient {
+            path: CONFIG.into(),
+            client_id: "memos".into(),
+        })),
+    );
+    let eff = key(&mut s, KeyCode::Char('r'));
+    assert!(matches!(
+        eff.as_slice(),
+        [Effect::Merge {
+            on_dup: OnDuplicate::Rotate,
+            ..
+        }]
+    ));
+    update(&mut s, Msg::Merged(Ok(merge_output())));
+    key(&mut s, KeyCode::Char('y'));
+    update(&mut s, Msg::Written(Ok(written())));
+    let text = render(&s, 80, 24);
+    assert!(
+        text.contains("Put the new client secret into Memos now"),
+        "{text}"
+    );
+    assert!(
+        text.contains("stops working when Authelia restarts"),
+        "{text}"
+    );
+    both("done_rotated", &s);
 }
 
 #[test]

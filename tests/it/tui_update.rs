@@ -1245,3 +1245,189 @@ fn the_copy_status_waits_for_what_the_copy_did() {
         Some("Not copied Client Secret, 72 characters")
     );
 }
+
+#[test]
+fn after_a_write_another_app_is_reviewed_and_written_too() {
+    let mut s = state();
+    write_memos_once(&mut s);
+    let first_backup = s.written.clone().unwrap().backup_path;
+    key(&mut s, KeyCode::Esc); // Done -> Preview
+    key(&mut s, KeyCode::Esc); // -> Details
+    key(&mut s, KeyCode::Esc); // -> App
+    assert_eq!(s.screen, Screen::App);
+    ctrl(&mut s, 'u');
+    to_details(&mut s, "wiki", "example.com");
+    assert_eq!(s.entry().unwrap().slug, "wikidemo");
+    // wikidemo asks for its realm (an input without a default).
+    s.focus = pos(&s, &FieldKind::Extra("realm".into()));
+    typ(&mut s, "Staff");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    // Another app is another client: a secret of its own is drawn.
+    assert!(
+        eff.iter().any(|e| matches!(e, Effect::GenerateSecret)),
+        "{eff:?}"
+    );
+    update(&mut s, Msg::SecretGenerated(Ok(SECRET.to_string())));
+    update(
+        &mut s,
+        Msg::Digested {
+            plaintext: SECRET.to_string(),
+            result: Ok(digest().to_string()),
+        },
+    );
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(
+        s.screen,
+        Screen::Review,
+        "Done of the first write was shown"
+    );
+    match eff.as_slice() {
+        [Effect::Merge { doc, plan, .. }] => {
+            assert_eq!(plan.client.client_id, "wikidemo");
+            // The merge is built on the file as written, memos in it.
+            assert_eq!(doc.bytes, doc_after_memos().bytes);
+        }
+        other => panic!("{other:?}"),
+    }
+    update(&mut s, Msg::Merged(Ok(merge_output())));
+    let eff = key(&mut s, KeyCode::Char('y'));
+    assert!(matches!(eff.as_slice(), [Effect::Write { .. }]), "{eff:?}");
+    let second = oidc_wizard::config::Written {
+        backup_path: PathBuf::from("/srv/authelia/configuration.yml.bak.2"),
+        ..written()
+    };
+    update(&mut s, Msg::Written(Ok(second)));
+    assert_eq!(s.screen, Screen::Done);
+    let now = s.written.clone().unwrap().backup_path;
+    assert_ne!(now, first_backup, "Done shows the first write's backup");
+}
+
+#[test]
+fn quitting_with_a_shown_secret_that_is_in_no_file_asks_first() {
+    let mut s = state();
+    to_preview(&mut s, "memos", "example.com");
+    assert!(s.copy_items().iter().any(|i| i.label == "Client Secret"));
+    // q asks; n stays.
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!(s.quit, None);
+    assert_eq!(s.quit_ask, Some(exit::OK));
+    let screen = render(&s, 80, 24);
+    assert!(
+        screen.contains("Quit without writing? The secret shown is lost"),
+        "{screen}"
+    );
+    let hints = keymap::hints_in(&s);
+    assert!(hints.contains(&("y", "quit, lose the secret")), "{hints:?}");
+    assert!(hints.contains(&("n/Esc", "stay")), "{hints:?}");
+    // Other keys do nothing while asking (no copy, no screen change).
+    assert!(key(&mut s, KeyCode::Char('1')).is_empty());
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    key(&mut s, KeyCode::Char('n'));
+    assert_eq!((s.quit, s.quit_ask), (None, None));
+    assert!(!render(&s, 80, 24).contains("Quit without writing"));
+    // Esc on an empty filter asks too (the secret was shown, then the user went back).
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::App);
+    ctrl(&mut s, 'u');
+    key(&mut s, KeyCode::Esc);
+    assert_eq!((s.quit, s.quit_ask), (None, Some(exit::OK)));
+    key(&mut s, KeyCode::Esc);
+    assert_eq!((s.quit, s.quit_ask), (None, None));
+    // Ctrl-C asks; y confirms with Ctrl-C's code.
+    ctrl(&mut s, 'c');
+    assert_eq!((s.quit, s.quit_ask), (None, Some(exit::INTERRUPTED)));
+    key(&mut s, KeyCode::Char('y'));
+    assert_eq!(s.quit, Some(exit::INTERRUPTED));
+    // A second Ctrl-C while asking quits at once.
+    let mut s = state();
+    to_preview(&mut s, "memos", "example.com");
+    ctrl(&mut s, 'c');
+    ctrl(&mut s, 'c');
+    assert_eq!(s.quit, Some(exit::INTERRUPTED));
+}
+
+#[test]
+fn quitting_asks_nothing_before_a_secret_is_shown_or_after_it_is_written() {
+    // Nothing shown yet: the form only.
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    s.focus = pos(&s, &FieldKind::Policy);
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!((s.quit, s.quit_ask), (Some(exit::OK), None));
+    // A public client has no secret to lose.
+    let mut s = state();
+    to_details(&mut s, "wikidemo", "example.com");
+    s.focus = pos(&s, &FieldKind::Variant);
+    key(&mut s, KeyCode::Right);
+    s.focus = s.fields.len() - 1;
+    typ(&mut s, "r");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!((s.quit, s.quit_ask), (Some(exit::OK), None));
+    // After the write: Done quits at once, and so does the preview of the written plan.
+    let mut s = state();
+    write_memos_once(&mut s);
+    key(&mut s, KeyCode::Esc);
+    assert_eq!(s.screen, Screen::Preview);
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!((s.quit, s.quit_ask), (Some(exit::OK), None));
+    // Another app after the write: its new secret is in no file, so quitting asks again.
+    let mut s = state();
+    write_memos_once(&mut s);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    key(&mut s, KeyCode::Esc);
+    ctrl(&mut s, 'u');
+    to_details(&mut s, "engomo", "example.com");
+    let eff = key(&mut s, KeyCode::Enter);
+    assert_eq!(s.screen, Screen::Preview);
+    assert!(eff.iter().any(|e| matches!(e, Effect::GenerateSecret)));
+    let other = "Other-secret-Other-secret-Other-secret-Other-secret-Other-secret-Other-12";
+    update(&mut s, Msg::SecretGenerated(Ok(other.into())));
+    key(&mut s, KeyCode::Char('q'));
+    assert_eq!((s.quit, s.quit_ask), (None, Some(exit::OK)));
+}
+
+#[test]
+fn a_client_id_the_configuration_has_is_flagged_on_details() {
+    let mut s = state();
+    // The merge finds a duplicate by client_id (or the pre-4.38 id); a templated id is no id.
+    let doc = oidc_wizard::config::Document {
+        path: PathBuf::from(CONFIG),
+        bytes: b"identity_providers:\n  oidc:\n    clients:\n      - client_id: 'memos'\n      - id: wikidemo\n      - client_id: '{{ env \"X\" }}'\n".to_vec(),
+    };
+    update(&mut s, Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc)));
+    assert_eq!(s.existing_ids, ["memos", "wikidemo"]);
+    to_details(&mut s, "memos", "example.com");
+    assert_eq!(s.duplicate_id().as_deref(), Some("memos"));
+    let id = pos(&s, &FieldKind::ClientId);
+    assert!(s.fields[id].note.is_some());
+    let screen = render(&s, 80, 24);
+    assert!(
+        screen.contains("'memos' exists: Review offers r rotate, p replace; or edit the id"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("--"),
+        "no flag words in the wizard:\n{screen}"
+    );
+    // Another id: nothing to say.
+    s.focus = id;
+    typ(&mut s, "2");
+    assert_eq!(s.duplicate_id(), None);
+    assert!(s.fields[id].note.is_none());
+    assert!(!render(&s, 80, 24).contains("exists"));
+    // The configuration read after the form was built flags it too.
+    let mut s = state();
+    to_details(&mut s, "memos", "example.com");
+    assert_eq!(s.duplicate_id(), None);
+    update(
+        &mut s,
+        Msg::ConfigLoaded(PathBuf::from(CONFIG), Ok(doc_after_memos())),
+    );
+    assert_eq!(s.duplicate_id().as_deref(), Some("memos"));
+}

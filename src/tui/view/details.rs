@@ -167,8 +167,16 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             }
         }
     }
+    let dup = s.duplicate_id();
     let foot = match &s.form_error {
         Some(e) => Line::styled(format!("✗ {e}"), t.error()),
+        None if dup.is_some() && s.fields.iter().all(|fl| fl.error.is_none()) => Line::styled(
+            format!(
+                "! '{}' exists: Review offers r rotate, p replace; or edit the id",
+                dup.unwrap_or_default()
+            ),
+            t.warn(),
+        ),
         None if s.fields.iter().all(|fl| fl.error.is_none()) => Line::styled(
             if s.provider == super::super::state::Provider::Authentik {
                 "All set: Enter shows the blueprint and the values for the app."

@@ -29,6 +29,18 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             crate::config::OnDuplicate::Refuse => " ✓ The client is in the configuration.",
         };
         lines.push(Line::styled(what, t.ok()));
+        if s.on_dup == crate::config::OnDuplicate::Rotate {
+            // The app still holds the old secret, which Authelia drops at its restart.
+            let app = s.plan.as_ref().map_or("the app", |p| p.app_name.as_str());
+            let w = usize::from(inner.width.max(20)).saturating_sub(4);
+            let text = format!(
+                "Put the new client secret into {app} now (Esc shows it to copy): the old one stops working when Authelia restarts."
+            );
+            for (i, l) in widgets::wrap(&text, w).into_iter().enumerate() {
+                let lead = if i == 0 { " ! " } else { "   " };
+                lines.push(Line::styled(format!("{lead}{l}"), t.warn()));
+            }
+        }
         lines.push(Line::raw(""));
         lines.push(Line::from(vec![
             Span::styled("   File    ", t.dim()),
@@ -40,7 +52,13 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
         ]));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::raw(" Restart Authelia so it reads the new client:"));
+    lines.push(Line::raw(
+        if s.on_dup == crate::config::OnDuplicate::Rotate {
+            " Restart Authelia so it reads the new secret:"
+        } else {
+            " Restart Authelia so it reads the new client:"
+        },
+    ));
     lines.push(Line::from(vec![
         Span::styled("   docker restart authelia", t.key()),
         Span::styled("      (Docker, Compose)", t.dim()),

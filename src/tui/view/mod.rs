@@ -47,4 +47,7 @@ pub fn view(s: &State, f: &mut Frame) {
     if s.help {
         widgets::help_popup(s, f, area);
     }
+    if s.quit_ask.is_some() {
+        widgets::quit_popup(s, f, area);
+    }
 }

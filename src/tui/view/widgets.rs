@@ -141,6 +141,30 @@ pub fn help_popup(s: &State, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).block(block), r);
 }
 
+/// "Quit without writing?": asked when a secret the user has seen is in no file yet.
+pub fn quit_popup(s: &State, f: &mut Frame, area: Rect) {
+    let t = s.theme;
+    let mut lines = vec![
+        Line::styled(" Quit without writing? The secret shown is lost:", t.warn()),
+        Line::raw(" it is in no file yet, and the next run draws a new one."),
+        Line::raw(""),
+    ];
+    for bd in keymap::quit_ask_bindings().filter(|bd| bd.hint.is_some()) {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {:<6}", bd.label), t.key()),
+            Span::raw(bd.desc.to_string()),
+        ]));
+    }
+    let w = lines.iter().map(Line::width).max().unwrap_or(20) as u16 + 4;
+    let h = lines.len() as u16 + 2;
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    let block = Block::bordered()
+        .border_style(t.focus())
+        .title(Span::styled(" Quit? ", t.title()));
+    f.render_widget(Paragraph::new(lines).block(block), r);
+}
+
 /// A text input as one line of `width` cells: the visible part of the text (scrolled so the
 /// cursor shows) and the cursor's column. An empty input shows `placeholder` dimmed.
 pub fn input_line<'a>(
