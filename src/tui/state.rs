@@ -76,6 +76,11 @@ impl Provider {
         }
     }
 
+    /// The provider behind the choice.
+    pub fn imp(self) -> &'static dyn crate::provider::Provider {
+        crate::provider::by_id(self.id()).unwrap_or_else(crate::provider::default)
+    }
+
     /// The provider's default URL for a base domain.
     pub fn default_url(self, domain: &str) -> String {
         match self {

@@ -551,17 +551,13 @@ fn build_fields(s: &mut State, variant: Option<String>) {
             "",
             "The provider's address; follows the domain until edited",
         );
+        // The URL typed last time, where no configuration gives one (the configuration's is a
+        // default by the application layer's rule, see refresh_fields).
         let saved = s
-            .session
+            .prefs
             .authelia_url
             .clone()
-            .filter(|u| !u.is_empty() && s.provider == Provider::Authelia)
-            .or_else(|| {
-                s.prefs
-                    .authelia_url
-                    .clone()
-                    .filter(|_| s.provider == Provider::Authelia)
-            });
+            .filter(|_| s.provider == Provider::Authelia && s.session.authelia_url.is_none());
         if let Some(u) = saved {
             let follows = parse_domain(&domain_prefill)
                 .is_ok_and(|d| trim_slash(&u) == trim_slash(&s.provider.default_url(&d)));
@@ -670,18 +666,6 @@ fn prefill_from_session(s: &mut State) {
     {
         f.input = Input::new(d);
     }
-    if let Some(u) = sess.authelia_url.filter(|u| !u.is_empty()) {
-        let dom = parse_domain(s.field_value(&FieldKind::Domain)).ok();
-        let follows =
-            dom.is_some_and(|d| trim_slash(&u) == trim_slash(&s.provider.default_url(&d)));
-        if let Some(f) = s.fields.iter_mut().find(|f| f.kind == FieldKind::AuthUrl)
-            && !f.edited
-            && !follows
-        {
-            f.input = Input::new(u);
-            f.edited = true;
-        }
-    }
     refresh_fields(s);
 }
 
@@ -690,6 +674,7 @@ fn refresh_fields(s: &mut State) {
     let Some(entry) = s.entry() else { return };
     let domain = parse_domain(s.field_value(&FieldKind::Domain));
     let provider = s.provider;
+    let session = s.session.clone();
     let setup = s.setup();
     let specs: Vec<_> = setup
         .map(|st| plan::inputs_of(entry, &st))
@@ -697,7 +682,9 @@ fn refresh_fields(s: &mut State) {
     for f in &mut s.fields {
         let derived = match (&f.kind, &domain) {
             (FieldKind::AppUrl, Ok(d)) => Some(default_app_url(entry, d)),
-            (FieldKind::AuthUrl, Ok(d)) => Some(provider.default_url(d)),
+            (FieldKind::AuthUrl, Ok(d)) => {
+                Some(crate::app::auth_url_default(provider.imp(), d, Some(&session)).0)
+            }
             (FieldKind::AppUrl | FieldKind::AuthUrl, Err(_)) => Some(String::new()),
             _ => None,
         };

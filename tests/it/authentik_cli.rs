@@ -182,7 +182,8 @@ fn human_output_has_blueprint_steps_and_values() {
     }
     assert!(
         s.lines().any(|l| l.trim_start().starts_with("Issuer ")
-            && l.trim_end().ends_with(" https://authentik.example.com/application/o/engomo/")),
+            && l.trim_end()
+                .ends_with(" https://authentik.example.com/application/o/engomo/")),
         "no Issuer line in:\n{s}"
     );
 }

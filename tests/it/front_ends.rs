@@ -290,3 +290,65 @@ fn the_command_line_and_the_wizard_agree_on_every_app_and_provider() {
         differ.join("\n")
     );
 }
+
+/// Issue 10's example: a configuration whose session cookie is for `example.com` with
+/// `authelia_url: https://login.example.com`, and the domain `other.org`. Both front ends take
+/// the URL by one rule (the user's, then the configuration's when it serves the domain, then
+/// the domain's): `https://auth.other.org`; for the domain `example.com`, the configuration's.
+#[test]
+fn both_front_ends_take_the_provider_url_by_one_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("configuration.yml");
+    std::fs::write(
+        &cfg,
+        "session:\n  cookies:\n    - domain: example.com\n      authelia_url: https://login.example.com\n",
+    )
+    .unwrap();
+    for (domain, want) in [
+        ("other.org", "https://auth.other.org"),
+        ("example.com", "https://login.example.com"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_oidc-wizard"))
+            .args([
+                "add",
+                "memos",
+                "--domain",
+                domain,
+                "--json",
+                "--dry-run",
+                "--config",
+            ])
+            .arg(&cfg)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["issuer"], want, "cli, {domain}");
+
+        let mut s = State::new(
+            catalog::all().unwrap(),
+            Init {
+                config_path: Some(cfg.clone()),
+                prefs: Default::default(),
+                color: false,
+                size: (120, 40),
+            },
+        );
+        typ(&mut s, "memos");
+        key(&mut s, KeyCode::Enter);
+        let doc = oidc_wizard::config::load(&cfg).unwrap();
+        update(&mut s, Msg::ConfigLoaded(cfg.clone(), Ok(doc)));
+        s.focus = pos(&s, &FieldKind::Domain);
+        ctrl(&mut s, 'u');
+        typ(&mut s, domain);
+        assert_eq!(
+            s.field_value(&FieldKind::AuthUrl).trim_end_matches('/'),
+            want,
+            "wizard, {domain}"
+        );
+    }
+}
