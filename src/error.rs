@@ -49,6 +49,25 @@ pub enum Error {
         /// The id.
         client_id: String,
     },
+    /// A change to an existing client that cannot be made as asked; each front end words the
+    /// way out in its own terms (the command line's flags, the wizard's keys).
+    #[error("{}: {}", .path.display(), .kind.command_line_text(.client_id, *.line))]
+    Conflict {
+        /// The configuration file.
+        path: PathBuf,
+        /// The client.
+        client_id: String,
+        /// What stands in the way.
+        kind: Conflict,
+        /// The 0-based line of the value concerned, when there is one.
+        line: Option<usize>,
+    },
+    /// A new file would replace one that exists (allowed only when the user says so).
+    #[error("{}: already exists; pass --yes to overwrite it", .path.display())]
+    Exists {
+        /// The file.
+        path: PathBuf,
+    },
     /// A file problem, with the file's path.
     #[error("{}: {message}", .path.display())]
     File {
@@ -87,3 +106,34 @@ impl Error {
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What stands in the way of a change to an existing client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// A rotate was asked for a client the configuration does not have.
+    NoClientToRotate,
+    /// The client has no `client_secret` to rotate (replace it instead).
+    NoSecretToRotate,
+    /// The client's secret is not a one-line value (replace the client instead).
+    SecretNotOneLine,
+}
+
+impl Conflict {
+    /// The command line's wording (with its flags).
+    pub fn command_line_text(self, client_id: &str, line: Option<usize>) -> String {
+        let at = line
+            .map(|l| format!("line {}: ", l + 1))
+            .unwrap_or_default();
+        match self {
+            Conflict::NoClientToRotate => format!(
+                "there is no client '{client_id}' whose secret --rotate could change; leave out --rotate to add it"
+            ),
+            Conflict::NoSecretToRotate => format!(
+                "{at}the existing client '{client_id}' has no client_secret to rotate; use --replace"
+            ),
+            Conflict::SecretNotOneLine => format!(
+                "{at}the secret of client '{client_id}' is not a one-line value; use --replace"
+            ),
+        }
+    }
+}

@@ -103,7 +103,9 @@ pub fn save(
             "is a directory; give a file name such as {suggested}"
         )));
     }
-    let exists = || ferr("already exists; pass --yes to overwrite it".into());
+    let exists = || Error::Exists {
+        path: path.to_path_buf(),
+    };
     if path.symlink_metadata().is_ok() && !overwrite {
         return Err(exists());
     }

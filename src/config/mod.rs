@@ -325,6 +325,12 @@ pub fn merge_with(
             path: path.clone(),
             client_id: id,
         },
+        splice::Refusal::Conflict(kind, line) => Error::Conflict {
+            path: path.clone(),
+            client_id: plan.client.client_id.clone(),
+            kind,
+            line,
+        },
         splice::Refusal::Shape(m, Some(l)) => Error::file(path, format!("line {}: {m}", l + 1)),
         splice::Refusal::Shape(m, None) => Error::file(path, m),
     })?;

@@ -8,6 +8,7 @@
 use super::OnDuplicate;
 use super::gate::{ClientChange, Intended};
 use super::scan::{Kind, LineKind, Node, Scan, Text, dash_before, line_kind};
+use crate::error::Conflict;
 use crate::plan::{Addition, Plan};
 use crate::provider::authelia::{self, ProviderKeys};
 use crate::render::{self, Style, yaml};
@@ -48,6 +49,8 @@ pub enum Refusal {
     Shape(String, Option<usize>),
     /// A client with that id exists.
     Duplicate(String),
+    /// The existing client cannot be changed as asked (the client is the plan's).
+    Conflict(Conflict, Option<usize>),
 }
 
 fn shape<T>(msg: impl Into<String>, line: Option<usize>) -> Result<T, Refusal> {
@@ -146,13 +149,7 @@ pub fn splice(
         );
     }
     if on_dup == OnDuplicate::Rotate && !matches!(cx.intended.client, ClientChange::SetSecret(..)) {
-        return Err(Refusal::Shape(
-            format!(
-                "there is no client '{}' whose secret --rotate could change; leave out --rotate to add it",
-                plan.client.client_id
-            ),
-            None,
-        ));
+        return Err(Refusal::Conflict(Conflict::NoClientToRotate, None));
     }
     let mut provider_keys_added = Vec::new();
     if cx.intended.hmac_secret.is_some() {
@@ -1287,12 +1284,10 @@ impl<'a> Ctx<'_, 'a, '_> {
             (Some(e), _) => ("client_secret", e),
             (None, Some(e)) => ("secret", e),
             (None, None) => {
-                return shape(
-                    format!(
-                        "the existing client '{id}' has no client_secret to rotate; use --replace"
-                    ),
+                return Err(Refusal::Conflict(
+                    Conflict::NoSecretToRotate,
                     Some(item.start.line),
-                );
+                ));
             }
         };
         if self.t.made_by_template(v) {
@@ -1311,10 +1306,10 @@ impl<'a> Ctx<'_, 'a, '_> {
             );
         }
         if v.start.line != v.end.line || !matches!(&v.kind, Kind::Scalar(..)) {
-            return shape(
-                format!("the secret of client '{id}' is not a one-line value; use --replace"),
+            return Err(Refusal::Conflict(
+                Conflict::SecretNotOneLine,
                 Some(v.start.line),
-            );
+            ));
         }
         let quoted = yaml::quote(&digest);
         let text = if v.start.byte == v.end.byte {

@@ -16,6 +16,7 @@ pub mod state;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod words;
 
 use crate::error::Result;
 use crate::{catalog, config, exit, prefs, secret};
@@ -237,7 +238,11 @@ impl Runtime {
                 } else {
                     let r = crate::provider::authentik::write_blueprint(&full, &plan, overwrite)
                         .map(|p| std::path::absolute(&p).unwrap_or(p));
-                    queue.push_back(Msg::BlueprintWritten(r));
+                    // A file that appeared since the check: ask, as for one that was there.
+                    queue.push_back(match r {
+                        Err(crate::Error::Exists { .. }) => Msg::BlueprintExists(path),
+                        other => Msg::BlueprintWritten(other),
+                    });
                 }
             }
         }

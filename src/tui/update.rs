@@ -115,7 +115,7 @@ fn apply(s: &mut State, msg: Msg) -> Vec<Effect> {
             s.review = match result {
                 Ok(out) => Review::Ready(Box::new(out)),
                 Err(Error::DuplicateClient { client_id, .. }) => Review::Duplicate(client_id),
-                Err(e) => Review::Failed(e.to_string()),
+                Err(e) => Review::Failed(super::words::error(&e)),
             };
             if write_now && matches!(s.review, Review::Ready(_)) {
                 s.status = None;
@@ -144,7 +144,7 @@ fn apply(s: &mut State, msg: Msg) -> Vec<Effect> {
             effects
         }
         Msg::Written(Err(e)) => {
-            s.review = Review::WriteFailed(e.to_string());
+            s.review = Review::WriteFailed(super::words::error(&e));
             Vec::new()
         }
         Msg::Copied(report) => {
@@ -178,7 +178,7 @@ fn apply(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::BlueprintWritten(Err(e)) => {
             if s.screen == Screen::Review {
                 s.review = Review::SavePath;
-                s.status = Some(format!("Not written: {e}"));
+                s.status = Some(format!("Not written: {}", super::words::error(&e)));
             }
             Vec::new()
         }
@@ -223,7 +223,7 @@ fn config_loaded(
             s.existing_ids.clear();
             s.config_error = Some(e.to_string());
             if s.screen == Screen::Review && s.provider == Provider::Authelia {
-                s.review = Review::Failed(e.to_string());
+                s.review = Review::Failed(super::words::error(&e));
             }
         }
     }
