@@ -355,9 +355,10 @@ pub fn build(req: &Request, secrets: &Secrets, password_digest: &str) -> Result<
     let configuration = format!(
         r#"# Authelia for {domain}, written by oidc-wizard init.
 #
-# No secret is written in this file: each {{{{ secret "..." }}}} below is replaced, when
-# Authelia starts, by the content of a file under {CONTAINER_DIR}/{SECRETS_DIR}. That needs
-# X_AUTHELIA_CONFIG_FILTERS=template in the container's environment (compose.yaml sets it).
+# No secret is written in this file: each one below is a template expression that Authelia
+# replaces, when it starts, by the content of a file under {CONTAINER_DIR}/{SECRETS_DIR}. That
+# needs X_AUTHELIA_CONFIG_FILTERS=template in the container's environment (compose.yaml sets
+# it). The filter reads the comments too: write no template braces in one.
 #
 # Add an app (its OpenID Connect client) with:
 #   oidc-wizard add <app> --config <this file>
@@ -443,8 +444,8 @@ users:
     );
     let compose = format!(
         r#"# Authelia for {domain}, written by oidc-wizard init. This directory is mounted at
-# {CONTAINER_DIR}; the template filter renders the {{{{ secret "..." }}}} references of
-# configuration.yml. Point your reverse proxy's {auth_url} at port 9091.
+# {CONTAINER_DIR}; the template filter fills in the secrets configuration.yml reads from
+# {CONTAINER_DIR}/{SECRETS_DIR}. Point your reverse proxy's {auth_url} at port 9091.
 services:
   authelia:
     image: 'docker.io/authelia/authelia:4.39'

@@ -18,6 +18,7 @@ mod config_cli;
 mod config_sources;
 mod config_write;
 mod false_refusals;
+mod init;
 mod manage;
 mod merge_cases;
 mod merge_corpus;
