@@ -58,6 +58,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
     let digest = secret::argon2id_digest(&password)?;
     let secrets = init::Secrets::generate()?;
     let setup = init::build(&req, &secrets, &digest)?;
+    let warnings = init::leftovers(&dir);
     let written = init::write(&dir, &setup, args.yes)?;
     let steps = init::next_steps(&setup, &dir);
     if args.json {
@@ -82,6 +83,7 @@ pub fn run(args: InitArgs) -> Result<u8> {
             "password_generated": generated,
             "files": files,
             "next_steps": steps,
+            "warnings": warnings,
         });
         if generated {
             v["password"] = json!(password);
@@ -106,6 +108,9 @@ pub fn run(args: InitArgs) -> Result<u8> {
         s.push_str(&format!(
             "\nPassword (shown this once, keep it in your password manager): {password}"
         ));
+    }
+    for w in &warnings {
+        s.push_str(&format!("\n\nWarning: {w}"));
     }
     s.push_str("\n\nNext:\n");
     for (i, step) in steps.iter().enumerate() {

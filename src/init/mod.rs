@@ -519,6 +519,20 @@ pub fn next_steps(setup: &Setup, dir: &Path) -> Vec<String> {
     ]
 }
 
+/// What an earlier setup left in `dir` that the new secrets make unusable: the SQLite database
+/// is encrypted with the old storage key, and Authelia refuses to start with another one.
+pub fn leftovers(dir: &Path) -> Vec<String> {
+    let db = dir.join("db.sqlite3");
+    if db.exists() {
+        vec![format!(
+            "{} was encrypted with the old storage key, which is now replaced: Authelia refuses to start with it; move it away before starting (it holds registered second factors and consents, not the users)",
+            db.display()
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
 /// Whether `dir` may be written: refused when it holds anything and `overwrite` is false, or
 /// when it (or the place it would be made) is not a directory one can write in.
 pub fn check_target(dir: &Path, overwrite: bool) -> Result<()> {

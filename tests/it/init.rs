@@ -638,7 +638,7 @@ fn a_directory_with_files_is_refused_without_yes() {
         .collect();
     assert_eq!(names, vec![std::ffi::OsString::from("notes.txt")]);
     // With --yes it writes, and leaves the other file alone; a second run replaces its files.
-    init_json(&dir, &["--yes"]);
+    let first_warnings = init_json(&dir, &["--yes"])["warnings"].clone();
     let first = std::fs::read(dir.join("secrets/session_secret")).unwrap();
     init_json(&dir, &["--yes"]);
     assert_ne!(
@@ -649,6 +649,12 @@ fn a_directory_with_files_is_refused_without_yes() {
         std::fs::read_to_string(dir.join("notes.txt")).unwrap(),
         "mine"
     );
+    // A database of the earlier setup cannot be read with the new storage key: said so.
+    assert_eq!(first_warnings, serde_json::json!([]));
+    std::fs::write(dir.join("db.sqlite3"), "old").unwrap();
+    let j = init_json(&dir, &["--yes"]);
+    let w = j["warnings"][0].as_str().unwrap_or_default();
+    assert!(w.contains("db.sqlite3") && w.contains("storage key"), "{j}");
     // An empty directory is fine without --yes.
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
