@@ -779,3 +779,154 @@ fn the_text_output_shows_the_password_once_and_the_steps() {
         "{out}"
     );
 }
+
+/// `init` on a terminal: drives the real binary in a pseudo-terminal.
+mod on_a_terminal {
+    use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+    use std::io::{Read, Write};
+    use std::path::Path;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    struct Run {
+        writer: Box<dyn Write + Send>,
+        child: Box<dyn portable_pty::Child + Send + Sync>,
+        raw: Arc<Mutex<Vec<u8>>>,
+        _master: Box<dyn portable_pty::MasterPty + Send>,
+    }
+
+    impl Run {
+        fn start(dir: &Path) -> Run {
+            let pair = native_pty_system()
+                .openpty(PtySize {
+                    rows: 40,
+                    cols: 200,
+                    pixel_width: 0,
+                    pixel_height: 0,
+                })
+                .unwrap();
+            let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_oidc-wizard"));
+            cmd.args(["init", "--domain", "example.com", "--dir"]);
+            cmd.arg(dir);
+            cmd.env_remove("X_AUTHELIA_CONFIG");
+            let child = pair.slave.spawn_command(cmd).unwrap();
+            drop(pair.slave);
+            let mut reader = pair.master.try_clone_reader().unwrap();
+            let raw = Arc::new(Mutex::new(Vec::new()));
+            let r2 = raw.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = reader.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    r2.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            });
+            let writer = pair.master.take_writer().unwrap();
+            Run {
+                writer,
+                child,
+                raw,
+                _master: pair.master,
+            }
+        }
+
+        fn text(&self) -> String {
+            String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+        }
+
+        fn wait_for(&self, what: &str) {
+            let start = Instant::now();
+            while !self.text().contains(what) {
+                assert!(
+                    start.elapsed() < Duration::from_secs(30),
+                    "timed out waiting for {what:?}; output:\n{}",
+                    self.text()
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+
+        fn line(&mut self, s: &str) {
+            self.writer.write_all(s.as_bytes()).unwrap();
+            self.writer.write_all(b"\r").unwrap();
+            self.writer.flush().unwrap();
+        }
+
+        fn finish(mut self) -> (u32, String) {
+            let start = Instant::now();
+            let status = loop {
+                if let Some(s) = self.child.try_wait().unwrap() {
+                    break s;
+                }
+                assert!(start.elapsed() < Duration::from_secs(60), "{}", self.text());
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            // Let the reader drain what is left.
+            std::thread::sleep(Duration::from_millis(200));
+            (status.exit_code(), self.text())
+        }
+    }
+
+    #[test]
+    fn the_password_is_asked_twice_without_echo() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("authelia");
+        let mut run = Run::start(&dir);
+        run.wait_for("Password for admin");
+        run.line("Tr0ub4dor&3-horse");
+        run.wait_for("Again: ");
+        run.line("Tr0ub4dor&3-horse");
+        let (code, out) = run.finish();
+        assert_eq!(code, 0, "{out}");
+        assert!(
+            !out.contains("Tr0ub4dor"),
+            "the password was echoed:\n{out}"
+        );
+        assert!(!out.contains("shown this once"), "{out}");
+        let users = std::fs::read_to_string(dir.join("users_database.yml")).unwrap();
+        let digest = users
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("password: "))
+            .unwrap()
+            .trim_matches('\'');
+        assert!(oidc_wizard::secret::verify("Tr0ub4dor&3-horse", digest).unwrap());
+    }
+
+    #[test]
+    fn two_different_passwords_write_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("authelia");
+        let mut run = Run::start(&dir);
+        run.wait_for("Password for admin");
+        run.line("first-password-1");
+        run.wait_for("Again: ");
+        run.line("second-password-2");
+        let (code, out) = run.finish();
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("the two passwords differ"), "{out}");
+        assert!(!dir.exists(), "{out}");
+    }
+
+    #[test]
+    fn an_empty_password_is_generated_and_shown_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("authelia");
+        let mut run = Run::start(&dir);
+        run.wait_for("Password for admin");
+        run.line("");
+        let (code, out) = run.finish();
+        assert_eq!(code, 0, "{out}");
+        let line = out.lines().find(|l| l.starts_with("Password (")).unwrap();
+        let password = line.trim_end().rsplit(' ').next().unwrap();
+        assert_eq!(out.matches(password).count(), 1, "{out}");
+        let users = std::fs::read_to_string(dir.join("users_database.yml")).unwrap();
+        let digest = users
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("password: "))
+            .unwrap()
+            .trim_matches('\'');
+        assert!(oidc_wizard::secret::verify(password, digest).unwrap());
+    }
+}
