@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::init::{self, Request};
 use crate::{exit, secret};
 use serde_json::json;
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 /// The parsed flags of `init`.
@@ -50,8 +50,9 @@ pub fn run(args: InitArgs) -> Result<u8> {
     let ask = !args.json && std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let (password, generated) = match ask {
         true => match ask_password(&user)? {
-            Some(p) => (p, false),
-            None => (init::generate_password()?, true),
+            Answer::Typed(p) => (p, false),
+            Answer::Empty => (init::generate_password()?, true),
+            Answer::Interrupted => return Ok(exit::INTERRUPTED),
         },
         false => (init::generate_password()?, true),
     };
@@ -120,49 +121,100 @@ pub fn run(args: InitArgs) -> Result<u8> {
     Ok(exit::OK)
 }
 
-/// Asks for the password twice without echo; `None` when the user leaves it empty (then one is
-/// generated).
-fn ask_password(user: &str) -> Result<Option<String>> {
-    let first = read_hidden(&format!(
+/// What the user answered at a password prompt.
+enum Answer {
+    /// A password (never empty).
+    Typed(String),
+    /// An empty line (or end of input): generate one.
+    Empty,
+    /// Ctrl-C.
+    Interrupted,
+}
+
+/// Asks for the password twice without echo.
+fn ask_password(user: &str) -> Result<Answer> {
+    let first = match read_hidden(&format!(
         "Password for {user} (at least {MIN_PASSWORD} characters; empty: generate one): "
-    ))?;
-    if first.is_empty() {
-        return Ok(None);
-    }
+    ))? {
+        Answer::Typed(p) => p,
+        other => return Ok(other),
+    };
     if first.chars().count() < MIN_PASSWORD {
         return Err(Error::input(format!(
             "the password is shorter than {MIN_PASSWORD} characters; run init again, or leave it empty to get a generated one"
         )));
     }
-    let second = read_hidden("Again: ")?;
-    if first != second {
-        return Err(Error::input(
+    match read_hidden("Again: ")? {
+        Answer::Typed(second) if second == first => Ok(Answer::Typed(first)),
+        Answer::Interrupted => Ok(Answer::Interrupted),
+        _ => Err(Error::input(
             "the two passwords differ; run init again (nothing was written)",
-        ));
+        )),
     }
-    Ok(Some(first))
 }
 
-/// Prompts on stderr and reads one line from stdin with the terminal's echo off.
-fn read_hidden(prompt: &str) -> Result<String> {
+/// Prompts on stderr and reads one line from the terminal with echo off, key by key (so Ctrl-C
+/// is seen here and the terminal's settings are always put back).
+fn read_hidden(prompt: &str) -> Result<Answer> {
+    use std::io::Read;
     let mut err = std::io::stderr();
     let _ = write!(err, "{prompt}");
     let _ = err.flush();
-    let restore = echo_off();
-    let mut line = String::new();
-    let read = std::io::stdin().lock().read_line(&mut line);
+    let restore = raw_mode();
+    let mut bytes = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    let mut interrupted = false;
+    let mut failure = None;
+    loop {
+        let mut b = [0u8; 1];
+        match stdin.read(&mut b) {
+            Ok(0) => break,
+            Ok(_) => match b[0] {
+                b'\r' | b'\n' => break,
+                0x03 => {
+                    interrupted = true;
+                    break;
+                }
+                0x04 if bytes.is_empty() => break,
+                0x7f | 0x08 => {
+                    // Backspace: drop the last character (all its UTF-8 bytes).
+                    while let Some(last) = bytes.pop() {
+                        if last & 0xC0 != 0x80 {
+                            break;
+                        }
+                    }
+                }
+                0x15 => bytes.clear(), // Ctrl-U
+                c => bytes.push(c),
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
+        }
+    }
     if let Some(old) = restore {
-        echo_restore(&old);
+        restore_mode(&old);
     }
     let _ = writeln!(err);
-    read.map_err(|e| Error::input(format!("cannot read the password: {e}")))?;
-    let p = line.strip_suffix('\n').unwrap_or(&line);
-    let p = p.strip_suffix('\r').unwrap_or(p);
-    Ok(p.to_string())
+    if let Some(e) = failure {
+        return Err(Error::input(format!("cannot read the password: {e}")));
+    }
+    if interrupted {
+        return Ok(Answer::Interrupted);
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::input("the password is not valid UTF-8 text"))?;
+    Ok(if text.is_empty() {
+        Answer::Empty
+    } else {
+        Answer::Typed(text)
+    })
 }
 
 #[cfg(unix)]
-fn echo_off() -> Option<libc::termios> {
+fn raw_mode() -> Option<libc::termios> {
     // SAFETY: tcgetattr/tcsetattr on the standard input's descriptor with a termios the call
     // fills; failures are reported by the return value and leave the terminal as it was.
     unsafe {
@@ -171,7 +223,10 @@ fn echo_off() -> Option<libc::termios> {
             return None;
         }
         let old = t;
-        t.c_lflag &= !libc::ECHO;
+        // No echo, key by key, Ctrl-C as a key (read above) rather than a signal.
+        t.c_lflag &= !(libc::ECHO | libc::ICANON | libc::ISIG);
+        t.c_cc[libc::VMIN] = 1;
+        t.c_cc[libc::VTIME] = 0;
         if libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &t) != 0 {
             return None;
         }
@@ -180,7 +235,7 @@ fn echo_off() -> Option<libc::termios> {
 }
 
 #[cfg(unix)]
-fn echo_restore(old: &libc::termios) {
+fn restore_mode(old: &libc::termios) {
     // SAFETY: puts back the settings tcgetattr returned.
     unsafe {
         libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, old);
@@ -188,9 +243,9 @@ fn echo_restore(old: &libc::termios) {
 }
 
 #[cfg(not(unix))]
-fn echo_off() -> Option<()> {
+fn raw_mode() -> Option<()> {
     None
 }
 
 #[cfg(not(unix))]
-fn echo_restore(_: &()) {}
+fn restore_mode(_: &()) {}

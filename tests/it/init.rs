@@ -832,6 +832,17 @@ mod on_a_terminal {
             }
         }
 
+        /// Whether the terminal echoes what is typed (the pty's settings, read on its master).
+        fn echoes(&self) -> bool {
+            let fd = self._master.as_raw_fd().unwrap();
+            // SAFETY: tcgetattr fills the termios it is given; fd is the open pty master.
+            unsafe {
+                let mut t: libc::termios = std::mem::zeroed();
+                assert_eq!(libc::tcgetattr(fd, &mut t), 0);
+                t.c_lflag & libc::ECHO != 0
+            }
+        }
+
         fn text(&self) -> String {
             String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
         }
@@ -854,7 +865,12 @@ mod on_a_terminal {
             self.writer.flush().unwrap();
         }
 
-        fn finish(mut self) -> (u32, String) {
+        fn finish(self) -> (u32, String) {
+            self.finish_echo().0
+        }
+
+        /// The exit code, the output and whether the terminal echoes again after the exit.
+        fn finish_echo(mut self) -> ((u32, String), bool) {
             let start = Instant::now();
             let status = loop {
                 if let Some(s) = self.child.try_wait().unwrap() {
@@ -865,7 +881,8 @@ mod on_a_terminal {
             };
             // Let the reader drain what is left.
             std::thread::sleep(Duration::from_millis(200));
-            (status.exit_code(), self.text())
+            let echo = self.echoes();
+            ((status.exit_code(), self.text()), echo)
         }
     }
 
@@ -928,5 +945,40 @@ mod on_a_terminal {
             .unwrap()
             .trim_matches('\'');
         assert!(oidc_wizard::secret::verify(password, digest).unwrap());
+    }
+
+    #[test]
+    fn ctrl_c_at_the_prompt_writes_nothing_and_gives_the_echo_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("authelia");
+        let mut run = Run::start(&dir);
+        run.wait_for("Password for admin");
+        assert!(!run.echoes(), "echo is on at the prompt");
+        run.writer.write_all(b"abc\x03").unwrap();
+        run.writer.flush().unwrap();
+        let ((code, out), echo) = run.finish_echo();
+        assert_eq!(code, 130, "{out}");
+        assert!(echo, "the terminal was left without echo");
+        assert!(!dir.exists(), "{out}");
+    }
+
+    #[test]
+    fn backspace_edits_the_hidden_password() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("authelia");
+        let mut run = Run::start(&dir);
+        run.wait_for("Password for admin");
+        run.line("long-passwordX\x7f");
+        run.wait_for("Again: ");
+        run.line("long-password");
+        let (code, out) = run.finish();
+        assert_eq!(code, 0, "{out}");
+        let users = std::fs::read_to_string(dir.join("users_database.yml")).unwrap();
+        let digest = users
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("password: "))
+            .unwrap()
+            .trim_matches('\'');
+        assert!(oidc_wizard::secret::verify("long-password", digest).unwrap());
     }
 }
