@@ -498,7 +498,7 @@ services:
 
 /// What to do next, in order, for a setup written into `dir`.
 pub fn next_steps(setup: &Setup, dir: &Path) -> Vec<String> {
-    let d = dir.display();
+    let d = shell_word(&dir.display().to_string());
     vec![
         format!(
             "Add your first app: oidc-wizard add <app> --config {d}/configuration.yml (Authelia's OpenID Connect provider does not start without a client)"
@@ -530,6 +530,19 @@ pub fn leftovers(dir: &Path) -> Vec<String> {
         )]
     } else {
         Vec::new()
+    }
+}
+
+/// `s` as one word for a POSIX shell: as it is when it has only safe characters, else in single
+/// quotes (a quote inside written `'\''`).
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:=@%".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 
@@ -675,6 +688,12 @@ mod tests {
         assert!(e.to_string().contains("outside"), "{e}");
         let e = portal_url("example.com", Some("https://badexample.com")).unwrap_err();
         assert!(e.to_string().contains("outside"), "{e}");
+    }
+
+    #[test]
+    fn next_steps_quote_a_directory_with_spaces() {
+        assert_eq!(shell_word("./authelia"), "./authelia");
+        assert_eq!(shell_word("my dir/it's"), "'my dir/it'\\''s'");
     }
 
     #[test]
