@@ -29,6 +29,7 @@ pub mod config;
 pub mod error;
 pub mod exit;
 pub mod files;
+pub mod init;
 pub mod inputs;
 pub mod plan;
 pub mod prefs;

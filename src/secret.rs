@@ -6,6 +6,8 @@
 //! * [`digest`] hashes a secret into Authelia's PBKDF2 format,
 //!   `$pbkdf2-sha512$310000$<salt>$<key>`: 16 random salt bytes and a 64-byte key, both in the
 //!   "adapted" base64 alphabet (`.` where standard base64 has `+`, no padding).
+//! * [`argon2id_digest`] hashes a user's password the way Authelia's file backend stores it by
+//!   default (argon2id, m=65536, t=3, p=4).
 //! * [`verify`] checks a password against any PBKDF2 digest Authelia accepts (SHA-1 to SHA-512)
 //!   or an Argon2 digest (`$argon2id$`, `$argon2i$`, `$argon2d$`), comparing in constant time;
 //!   costs over this tool's caps are refused instead of run.
@@ -463,6 +465,81 @@ impl Argon2Digest {
     }
 }
 
+impl fmt::Display for Argon2Digest {
+    /// The PHC form Authelia writes and [`Argon2Digest::parse`] reads:
+    /// `$argon2id$v=19$m=<KiB>,t=<passes>,p=<lanes>$<salt>$<key>`, both in standard base64
+    /// without padding.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = match self.variant {
+            Argon2Variant::Id => "argon2id",
+            Argon2Variant::I => "argon2i",
+            Argon2Variant::D => "argon2d",
+        };
+        let b64 = base64::engine::general_purpose::STANDARD_NO_PAD;
+        write!(
+            f,
+            "${id}$v=19$m={},t={},p={}${}${}",
+            self.memory_kib,
+            self.passes,
+            self.lanes,
+            b64.encode(&self.salt),
+            b64.encode(&self.key)
+        )
+    }
+}
+
+/// Authelia's default Argon2 cost for user passwords: argon2id, 64 MiB, 3 passes, 4 lanes,
+/// a 32-byte key from a 16-byte salt (internal/configuration/schema/authentication.go:203-210).
+pub const ARGON2_DEFAULT_MEMORY_KIB: u32 = 64 * 1024;
+/// See [`ARGON2_DEFAULT_MEMORY_KIB`].
+pub const ARGON2_DEFAULT_PASSES: u32 = 3;
+/// See [`ARGON2_DEFAULT_MEMORY_KIB`].
+pub const ARGON2_DEFAULT_LANES: u32 = 4;
+/// See [`ARGON2_DEFAULT_MEMORY_KIB`].
+pub const ARGON2_DEFAULT_KEY_LEN: usize = 32;
+
+/// Hashes `password` with argon2id at the given cost and salt (the salt is taken as it is:
+/// reproducible vectors and tests).
+pub fn argon2id_with(
+    password: &str,
+    salt: &[u8],
+    memory_kib: u32,
+    passes: u32,
+    lanes: u32,
+) -> Result<String> {
+    let fail = |e: argon2::Error| Error::Digest(format!("Argon2: {e}"));
+    let params = argon2::Params::new(memory_kib, passes, lanes, Some(ARGON2_DEFAULT_KEY_LEN))
+        .map_err(fail)?;
+    let mut key = vec![0u8; ARGON2_DEFAULT_KEY_LEN];
+    argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params)
+        .hash_password_into(password.as_bytes(), salt, &mut key)
+        .map_err(fail)?;
+    Ok(Argon2Digest {
+        variant: Argon2Variant::Id,
+        memory_kib,
+        passes,
+        lanes,
+        salt: salt.to_vec(),
+        key,
+    }
+    .to_string())
+}
+
+/// Hashes a user's password into Authelia's default form,
+/// `$argon2id$v=19$m=65536,t=3,p=4$<salt>$<key>`, with a fresh 16-byte salt: the digest
+/// `users_database.yml` holds.
+pub fn argon2id_digest(password: &str) -> Result<String> {
+    let mut salt = [0u8; SALT_LEN];
+    os_random(&mut salt)?;
+    argon2id_with(
+        password,
+        &salt,
+        ARGON2_DEFAULT_MEMORY_KIB,
+        ARGON2_DEFAULT_PASSES,
+        ARGON2_DEFAULT_LANES,
+    )
+}
+
 fn shorten(s: &str) -> String {
     if s.chars().count() > 40 {
         format!("{}...", s.chars().take(40).collect::<String>())
@@ -629,6 +706,28 @@ mod tests {
             let d = REFERENCE_ARGON2I.replacen("$argon2i$", other, 1);
             assert!(!verify("password", &d).unwrap(), "{d}");
         }
+    }
+
+    #[test]
+    fn argon2id_hash_reproduces_authelias_digest_and_defaults() {
+        // Authelia's test digest, rebuilt from its salt and cost: the encoding is go-crypt's.
+        let d = Argon2Digest::parse(AUTHELIA_ARGON2ID).unwrap();
+        let again = argon2id_with("password", &d.salt, 65536, 3, 2).unwrap();
+        assert_eq!(again, AUTHELIA_ARGON2ID);
+        let fresh = argon2id_digest("correct horse").unwrap();
+        assert!(
+            fresh.starts_with("$argon2id$v=19$m=65536,t=3,p=4$"),
+            "{fresh}"
+        );
+        let parsed = Argon2Digest::parse(&fresh).unwrap();
+        assert_eq!((parsed.salt.len(), parsed.key.len()), (16, 32));
+        assert!(
+            !fresh.rsplit('$').take(2).any(|p| p.contains('=')),
+            "{fresh}"
+        );
+        assert!(verify("correct horse", &fresh).unwrap());
+        assert!(!verify("correct horsE", &fresh).unwrap());
+        assert_ne!(fresh, argon2id_digest("correct horse").unwrap());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 pub mod add;
 mod basic;
 mod config;
+mod init;
 mod manage;
 mod new_file;
 
@@ -121,6 +122,8 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::config::backups::DEFAULT_KEEP)]
         keep: usize,
     },
+    /// Write a first Authelia setup into a directory: configuration, secrets, users, compose file.
+    Init(InitArgs),
     /// Put a backup of the configuration back (the newest by default), through the safe write.
     Restore {
         /// The backup to put back (default: the newest <name>.bak.<time> beside the file).
@@ -209,6 +212,32 @@ pub struct AddArgs {
     pub json: bool,
 }
 
+/// Arguments of `init`.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The domain the session cookie is for, e.g. example.com (apps and the portal live under it).
+    #[arg(long, value_name = "D")]
+    pub domain: String,
+    /// The directory to write (mounted at /config in the container).
+    #[arg(long, value_name = "DIR", default_value = crate::init::DEFAULT_DIR)]
+    pub dir: PathBuf,
+    /// The portal URL (default https://auth.<domain>).
+    #[arg(long, value_name = "U")]
+    pub auth_url: Option<String>,
+    /// The first user's name (default admin).
+    #[arg(long, value_name = "NAME")]
+    pub user: Option<String>,
+    /// The first user's email (default <user>@<domain>).
+    #[arg(long, value_name = "E")]
+    pub email: Option<String>,
+    /// Write into a directory that holds files (files of the same name are replaced).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print one JSON object (the password is then generated and given in it).
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Parses the process arguments and runs. Returns the exit code; errors are printed here as one
 /// line on stderr.
 pub fn main(wizard: impl FnOnce(Wizard) -> Result<u8>) -> u8 {
@@ -292,6 +321,15 @@ pub fn run(cli: Cli, wizard: impl FnOnce(Wizard) -> Result<u8>) -> Result<u8> {
             config::check_command(&paths, json)
         }
         Some(Command::Add(args)) => add::run(*args, config_paths(cli.config)),
+        Some(Command::Init(a)) => init::run(init::InitArgs {
+            domain: a.domain,
+            dir: Some(a.dir),
+            auth_url: a.auth_url,
+            user: a.user,
+            email: a.email,
+            yes: a.yes,
+            json: a.json,
+        }),
         Some(Command::Clients { json }) => {
             manage::clients(&needs_config(cli.config, "clients")?, json)
         }

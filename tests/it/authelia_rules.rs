@@ -20,7 +20,7 @@ const PLAINTEXT: &str = "rules-test-plaintext-Zq9";
 const DIGEST: &str = crate::common::INSECURE_DIGEST;
 
 /// What the rules read: the written file, parsed.
-struct Conf {
+pub(crate) struct Conf {
     root: Value,
     oidc: Value,
 }
@@ -434,9 +434,9 @@ fn is_loopback_ip(h: &str) -> bool {
 /// What the rules find: errors (Authelia refuses to start, or the client can never sign in)
 /// and warnings (Authelia starts and logs them), each warning with the value it is about.
 #[derive(Default, Debug)]
-struct Out {
-    errors: Vec<String>,
-    warnings: Vec<(String, String)>,
+pub(crate) struct Out {
+    pub(crate) errors: Vec<String>,
+    pub(crate) warnings: Vec<(String, String)>,
 }
 
 impl Out {
@@ -1179,7 +1179,7 @@ fn rule_custom_scopes(c: &Conf, out: &mut Out) {
 }
 
 /// Every rule on the written file.
-fn all_rules(c: &Conf) -> Out {
+pub(crate) fn all_rules(c: &Conf) -> Out {
     let mut out = Out::default();
     rule_provider_present(c, &mut out);
     rule_hmac_secret(c, &mut out);
@@ -1205,7 +1205,7 @@ fn all_rules(c: &Conf) -> Out {
     out
 }
 
-fn parse(text: &str) -> Result<Conf, String> {
+pub(crate) fn parse(text: &str) -> Result<Conf, String> {
     let root: Value = serde_yaml::from_str(text).map_err(|e| format!("does not parse: {e}"))?;
     let oidc = root
         .get("identity_providers")

@@ -19,6 +19,7 @@ mod config_sources;
 mod config_write;
 mod false_refusals;
 mod front_ends;
+mod init;
 mod manage;
 mod merge_cases;
 mod merge_corpus;
