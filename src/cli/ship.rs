@@ -102,6 +102,14 @@ pub fn completions(shell: clap_complete::Shell) -> Result<u8> {
     let mut cmd = completion_command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "oidc-wizard", &mut buf);
+    if shell == clap_complete::Shell::Bash {
+        // clap_complete spells the state of a subcommand of a hyphenated binary two ways: the
+        // loop that walks the words arrives at `oidc__wizard__subcmd__add`, the case arms are
+        // labelled `oidc__subcmd__wizard__subcmd__add`, so nothing after a subcommand would
+        // complete (clap-rs/clap#6421, open). The arms are made to match the loop.
+        let text = String::from_utf8_lossy(&buf).replace("oidc__subcmd__wizard", "oidc__wizard");
+        buf = text.into_bytes();
+    }
     if shell == clap_complete::Shell::Fish {
         // clap_complete's fish script completes only options; the apps come as arguments of add.
         for v in app_values() {
