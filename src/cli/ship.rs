@@ -268,10 +268,10 @@ fn describe_args(matches: &clap::ArgMatches, cmd: &clap::Command, parts: &mut Ve
             parts.push(name);
             continue;
         }
-        let values = matches
+        let values: Vec<String> = matches
             .get_raw(id)
             .map(|v| v.map(|x| x.to_string_lossy().into_owned()).collect())
-            .unwrap_or_else(Vec::new);
+            .unwrap_or_default();
         for v in values {
             let shown = if id == "set" {
                 let key = v.split_once('=').map_or(v.as_str(), |(k, _)| k);
