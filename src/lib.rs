@@ -16,7 +16,7 @@
 //!   values, validated, and everything derived from them; [`client`]: the Authelia client type
 //!   and Authelia's rules for it; [`secret`]: secrets, PBKDF2 digests and their verification;
 //!   [`render`]: the client YAML, the app-side steps and env blocks as text; [`exit`]: exit
-//!   codes.
+//!   codes; [`log`]: the `--log FILE` sink (names, paths and outcomes, never a secret).
 //!
 //! Everything outside `tui`, `cli` and `main.rs` is pure of the terminal: it never prints,
 //! reads stdin or exits (`tests/it/architecture.rs` keeps these rules).
@@ -31,6 +31,7 @@ pub mod exit;
 pub mod files;
 pub mod init;
 pub mod inputs;
+pub mod log;
 pub mod plan;
 pub mod prefs;
 pub mod provider;

@@ -17,6 +17,7 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
     let sources = load_sources(paths)?;
     let doc = sources.target();
     let path = doc.path.as_path();
+    super::ship::log_target(path, sources.files.len());
     let choice = choice_of(args)?;
     let mut notes: Vec<String> = sources.note.iter().cloned().collect();
     let mut req = request_parts(args)?;
@@ -50,6 +51,8 @@ pub fn add_command(args: &AddArgs, paths: &[PathBuf]) -> Result<u8> {
         notes.extend(w.exposure_warning());
         written = Some(w);
     }
+    let what = format!("client '{}' {}", plan.client.client_id, out.action.as_str());
+    super::ship::log_write(path, &what, written.as_ref());
 
     if args.json {
         let mut m = built.json.clone();

@@ -127,6 +127,11 @@ pub fn restore(paths: &[PathBuf], a: &RestoreArgs) -> Result<u8> {
         config::WriteOptions::default(),
         std::time::SystemTime::now(),
     )?;
+    super::ship::log_write(
+        path,
+        &format!("restored from {}", backup.display()),
+        Some(&w),
+    );
     let pruned = backups::prune(path, a.keep);
     report_restored(path, &backup, &w, &pruned, a.json);
     Ok(exit::OK)
@@ -221,6 +226,11 @@ pub fn rotate(paths: &[PathBuf], a: &RotateArgs) -> Result<u8> {
         )?);
         backups::prune(path, a.keep);
     }
+    super::ship::log_write(
+        path,
+        &format!("client '{}' secret rotated", a.client_id),
+        written.as_ref(),
+    );
     if a.json {
         print_json(&json!({
             "client_id": a.client_id,

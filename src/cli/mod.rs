@@ -9,12 +9,13 @@ mod config;
 mod init;
 mod manage;
 mod new_file;
+pub mod ship;
 
 pub use add::request_of;
 
 use crate::error::{Error, Result};
 use crate::exit;
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// Get an app signing in through Authelia's OpenID Connect provider.
@@ -38,6 +39,10 @@ pub struct Cli {
     /// Capture the mouse in the wizard (off by default so the terminal's own selection works).
     #[arg(long)]
     pub mouse: bool,
+    /// Append a log of what the command does (which files it reads and writes, how it ends) to
+    /// FILE, mode 0600; secrets, digests and keys are never logged.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log: Option<PathBuf>,
     /// The subcommand; none opens the wizard.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -145,6 +150,14 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = crate::config::backups::DEFAULT_KEEP)]
         keep: usize,
     },
+    /// Print a completion script for SHELL (app names included) on stdout.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout.
+    Man,
 }
 
 /// Arguments of `add`.
@@ -241,7 +254,10 @@ pub struct InitArgs {
 /// Parses the process arguments and runs. Returns the exit code; errors are printed here as one
 /// line on stderr.
 pub fn main(wizard: impl FnOnce(Wizard) -> Result<u8>) -> u8 {
-    let cli = match Cli::try_parse() {
+    let parsed = ship::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -271,8 +287,9 @@ pub fn main(wizard: impl FnOnce(Wizard) -> Result<u8>) -> u8 {
             };
         }
     };
-    match run(cli, wizard) {
-        Ok(code) => code,
+    let outcome = ship::start_log(&cli, &matches).and_then(|()| run(cli, wizard));
+    let code = match &outcome {
+        Ok(code) => *code,
         Err(e) => {
             eprintln!("oidc-wizard: {e}");
             match e {
@@ -280,7 +297,9 @@ pub fn main(wizard: impl FnOnce(Wizard) -> Result<u8>) -> u8 {
                 _ => exit::ERROR,
             }
         }
-    }
+    };
+    ship::log_outcome(&outcome, code);
+    code
 }
 
 /// What the wizard is opened with when no subcommand is given (the binary hands it to the
@@ -371,6 +390,8 @@ pub fn run(cli: Cli, wizard: impl FnOnce(Wizard) -> Result<u8>) -> Result<u8> {
                 keep,
             },
         ),
+        Some(Command::Completions { shell }) => ship::completions(shell),
+        Some(Command::Man) => ship::man(),
     }
 }
 

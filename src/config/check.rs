@@ -1601,10 +1601,10 @@ mod keys {
         use rsa::traits::PublicKeyParts;
         let k = if pkcs8 {
             use rsa::pkcs8::DecodePrivateKey;
-            rsa::RsaPrivateKey::from_pkcs8_der(der).map_err(|e| e.to_string())
+            rsa::PrivateKey::from_pkcs8_der(der).map_err(|e| e.to_string())
         } else {
             use rsa::pkcs1::DecodeRsaPrivateKey;
-            rsa::RsaPrivateKey::from_pkcs1_der(der).map_err(|e| e.to_string())
+            rsa::PrivateKey::from_pkcs1_der(der).map_err(|e| e.to_string())
         };
         match k {
             Ok(k) => Key::Rsa {

@@ -484,7 +484,7 @@ fn rule_jwks(c: &Conf, out: &mut Out) {
     for (i, k) in keys.iter().enumerate() {
         let n = i + 1;
         let pem = text(k, "key");
-        match rsa::RsaPrivateKey::from_pkcs8_pem(&pem) {
+        match rsa::PrivateKey::from_pkcs8_pem(&pem) {
             Ok(key) if key.size() >= 256 => {}
             Ok(key) => out.push(format!("jwks #{n}: RSA key of {} bits", key.size() * 8)),
             Err(e) => out.push(format!("jwks #{n}: the key is not an RSA PKCS#8 PEM: {e}")),

@@ -28,6 +28,7 @@ mod merge_trust;
 mod secrets;
 mod seeds;
 mod session_templates;
+mod ship;
 mod small_fixes;
 mod splice_truth;
 mod tui_e2e;

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::secret::{self, Charset};
-use rsa::RsaPrivateKey;
+use rsa::PrivateKey;
 use rsa::pkcs8::{EncodePrivateKey, LineEnding};
 use serde_json::{Map, Value, json};
 
@@ -47,7 +47,7 @@ pub fn rsa_private_key_pem(bits: usize) -> Result<String> {
     use rand::SeedableRng;
     let mut rng = rand::rngs::StdRng::try_from_rng(&mut rand::rngs::SysRng)
         .map_err(|e| Error::Random(e.to_string()))?;
-    let key = RsaPrivateKey::new(&mut rng, bits)
+    let key = PrivateKey::new(&mut rng, bits)
         .map_err(|e| Error::Random(format!("RSA key generation: {e}")))?;
     let pem = key
         .to_pkcs8_pem(LineEnding::LF)
@@ -100,7 +100,7 @@ mod tests {
                 .trim_end()
                 .ends_with("-----END PRIVATE KEY-----")
         );
-        let key = RsaPrivateKey::from_pkcs8_pem(&k.private_key_pem).unwrap();
+        let key = PrivateKey::from_pkcs8_pem(&k.private_key_pem).unwrap();
         assert_eq!(key.size() * 8, 2048);
         let other = generate_keys().unwrap();
         assert_ne!(k.hmac_secret, other.hmac_secret);
