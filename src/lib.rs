@@ -32,6 +32,7 @@ pub mod files;
 pub mod inputs;
 pub mod plan;
 pub mod prefs;
+pub mod probe;
 pub mod provider;
 pub mod render;
 pub mod secret;
