@@ -104,17 +104,26 @@ pub fn validate(runner: &dyn Runner, install: &Install, paths: &[PathBuf]) -> Li
         return Line::skip(
             "validate",
             "no authelia binary on PATH and no running container with Authelia's image",
-            format!("run where Authelia runs: {cmd} (in Docker: docker exec <container> authelia config validate)"),
+            format!(
+                "run where Authelia runs: {cmd} (in Docker: docker exec <container> authelia config validate)"
+            ),
         );
     }
     match runner.run(&program, &args, TIMEOUT) {
-        Err(e) => Line::skip("validate", format!("could not run {program}: {e}"), format!("run: {cmd}")),
+        Err(e) => Line::skip(
+            "validate",
+            format!("could not run {program}: {e}"),
+            format!("run: {cmd}"),
+        ),
         Ok(r) if r.timed_out => Line::fail(
             "validate",
             format!("{cmd} did not finish within {}s", TIMEOUT.as_secs()),
             format!("run it by hand: {cmd}"),
         ),
-        Ok(r) if r.ok() => Line::pass("validate", format!("Authelia accepts the configuration ({cmd})")),
+        Ok(r) if r.ok() => Line::pass(
+            "validate",
+            format!("Authelia accepts the configuration ({cmd})"),
+        ),
         Ok(r) => {
             let errors: Vec<&str> = r
                 .text
@@ -124,14 +133,19 @@ pub fn validate(runner: &dyn Runner, install: &Install, paths: &[PathBuf]) -> Li
                 .take(3)
                 .collect();
             let what = if errors.is_empty() {
-                format!("exit {}", r.code.map_or("by a signal".into(), |c| c.to_string()))
+                format!(
+                    "exit {}",
+                    r.code.map_or("by a signal".into(), |c| c.to_string())
+                )
             } else {
                 errors.join("; ")
             };
             Line::fail(
                 "validate",
                 format!("Authelia rejects the configuration: {what}"),
-                format!("fix what it names (oidc-wizard explain --text '<line>' tells the field), then {cmd}"),
+                format!(
+                    "fix what it names (oidc-wizard explain --text '<line>' tells the field), then {cmd}"
+                ),
             )
         }
     }
@@ -186,7 +200,11 @@ pub fn restart(runner: &dyn Runner, install: &Install, confirmed: bool) -> Line 
             ),
             format!("run it by hand (sudo for systemctl): {cmd}"),
         ),
-        Err(e) => Line::fail("restart", format!("could not run {cmd}: {e}"), format!("run it by hand: {cmd}")),
+        Err(e) => Line::fail(
+            "restart",
+            format!("could not run {cmd}: {e}"),
+            format!("run it by hand: {cmd}"),
+        ),
     }
 }
 
@@ -205,7 +223,12 @@ mod tests {
         ] {
             assert!(is_authelia_image(yes), "{yes}");
         }
-        for no in ["authelia", "myorg/authelia-helper", "nginx:authelia", "lldap/lldap"] {
+        for no in [
+            "authelia",
+            "myorg/authelia-helper",
+            "nginx:authelia",
+            "lldap/lldap",
+        ] {
             assert!(!is_authelia_image(no), "{no}");
         }
         let ps = "web nginx:1.27\nauth ghcr.io/authelia/authelia:4.39\nldap lldap/lldap\n";

@@ -259,7 +259,7 @@ pub fn error_of(reply: &Reply) -> Option<(String, String)> {
         .map(|at| {
             let rest = text[at + "error_description".len()..].trim_start_matches([':', ' ', '=']);
             // Up to the next labelled field of the page.
-            let end = ["error_", "state:", "iss:"]
+            let end = ["error_", " state :", " state:", " iss :", " iss:"]
                 .iter()
                 .filter_map(|l| rest.find(l))
                 .min()
@@ -285,8 +285,7 @@ pub fn field_of(code: &str, description: &str) -> Option<&'static str> {
     if d.contains("pkce") || d.contains("code_challenge") {
         return Some("require_pkce");
     }
-    if code == "invalid_redirect_uri" || d.contains("redirect_uri") || d.contains("redirect uri")
-    {
+    if code == "invalid_redirect_uri" || d.contains("redirect_uri") || d.contains("redirect uri") {
         return Some("redirect_uris");
     }
     match code {

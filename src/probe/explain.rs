@@ -64,7 +64,9 @@ pub const TABLE: &[Entry] = &[
     Entry {
         id: "redirect_uri_mismatch",
         example: "The 'redirect_uri' parameter does not match any of the OAuth 2.0 Client's pre-registered 'redirect_uris'.",
-        all: &["'redirect_uri' parameter does not match any of the oauth 2.0 client's pre-registered"],
+        all: &[
+            "'redirect_uri' parameter does not match any of the oauth 2.0 client's pre-registered",
+        ],
         none: &[],
         source: "oauth2 uri.go:97 and :107",
         cause: "the callback URL the app sends is not listed exactly (scheme, host, port, path, trailing slash) in the client's redirect_uris",
@@ -152,7 +154,10 @@ pub const TABLE: &[Entry] = &[
     Entry {
         id: "response_mode",
         example: "The 'response_mode' requested was 'form_post', but the Authorization Server or registered OAuth 2.0 client doesn't allow or support this mode.",
-        all: &["'response_mode' requested was", "doesn't allow or support this mode"],
+        all: &[
+            "'response_mode' requested was",
+            "doesn't allow or support this mode",
+        ],
         none: &[],
         source: "oauth2 authorize_request_handler.go:368 and :380",
         cause: "the app asks for a response mode the client does not list",
@@ -196,7 +201,10 @@ pub const TABLE: &[Entry] = &[
     Entry {
         id: "auth_method_mismatch",
         example: "The request was determined to be using 'token_endpoint_auth_method' method 'client_secret_post', however the OAuth 2.0 client registration does not allow this method.",
-        all: &["'token_endpoint_auth_method' method", "does not allow this method"],
+        all: &[
+            "'token_endpoint_auth_method' method",
+            "does not allow this method",
+        ],
         none: &[],
         source: "oauth2 client_authentication_strategy.go:203, :211 and :232",
         cause: "the app sends its secret another way (basic header vs form post) than the client's token_endpoint_auth_method",
@@ -405,7 +413,9 @@ pub fn explain(text: &str) -> Vec<Explanation> {
     let lower = text.to_ascii_lowercase();
     let hits: Vec<&Entry> = TABLE
         .iter()
-        .filter(|e| e.all.iter().all(|p| lower.contains(p)) && !e.none.iter().any(|p| lower.contains(p)))
+        .filter(|e| {
+            e.all.iter().all(|p| lower.contains(p)) && !e.none.iter().any(|p| lower.contains(p))
+        })
         .collect();
     let specific = hits.iter().any(|e| !e.generic);
     let id = client_id_in(text).unwrap_or_else(|| "<CLIENT_ID>".into());
@@ -427,7 +437,9 @@ pub fn explain(text: &str) -> Vec<Explanation> {
                     .replace("{1}", value.as_deref().unwrap_or("<value>"))
                     .replace(
                         "{uri}",
-                        redirect_in(text).as_deref().unwrap_or("<the app's callback URL>"),
+                        redirect_in(text)
+                            .as_deref()
+                            .unwrap_or("<the app's callback URL>"),
                     );
                 format!("oidc-wizard edit {id} --set {kv}")
             }),
@@ -443,7 +455,10 @@ mod tests {
     #[test]
     fn quoted_values_and_ids_are_read() {
         assert_eq!(quoted("a 'b' c 'd'"), vec!["b", "d"]);
-        assert_eq!(client_id_in("on client with id 'gitea' could"), Some("gitea".into()));
+        assert_eq!(
+            client_id_in("on client with id 'gitea' could"),
+            Some("gitea".into())
+        );
         assert_eq!(client_id_in("x client_id=memos&y"), Some("memos".into()));
         assert_eq!(client_id_in("nothing"), None);
     }

@@ -296,11 +296,7 @@ fn authorize_line(client: &http::Client, endpoint: &str, facts: &ClientFacts) ->
                 Some(f) => format!("change the client's {f}"),
                 None => "see oidc-wizard explain --text '<the error>'".into(),
             };
-            let mut line = Line::fail(
-                "authorize",
-                format!("refused: {code}: {description}"),
-                fix,
-            );
+            let mut line = Line::fail("authorize", format!("refused: {code}: {description}"), fix);
             line.field = field.map(str::to_string);
             line
         }
