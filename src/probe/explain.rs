@@ -361,8 +361,9 @@ fn quoted(text: &str) -> Vec<String> {
 
 /// The client id a text names (`client with id 'x'`, `client 'x'`, `client_id=x`).
 pub fn client_id_in(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
     for marker in ["client with id '", "client id '", "client '"] {
-        if let Some(at) = text.find(marker) {
+        if let Some(at) = lower.find(marker) {
             let rest = &text[at + marker.len()..];
             if let Some(end) = rest.find('\'')
                 && end > 0
