@@ -307,3 +307,32 @@ fn authorize_line(client: &http::Client, endpoint: &str, facts: &ClientFacts) ->
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_key_fits_by_its_alg_or_else_its_type_never_an_encryption_key() {
+        assert!(key_fits(
+            &json!({"kty": "RSA", "alg": "RS256", "use": "sig"}),
+            "RS256"
+        ));
+        assert!(!key_fits(&json!({"kty": "RSA", "alg": "RS256"}), "ES256"));
+        assert!(key_fits(&json!({"kty": "EC"}), "ES256"));
+        assert!(key_fits(&json!({"kty": "RSA"}), "PS256"));
+        assert!(!key_fits(&json!({"kty": "RSA", "use": "enc"}), "RS256"));
+        assert!(!key_fits(&json!({"kty": "oct"}), "HS256"));
+    }
+
+    #[test]
+    fn skipped_checks_do_not_fail_the_run_but_one_pass_is_needed() {
+        let skip = Line::skip("validate", "x", "y");
+        let fail = Line::fail("issuer", "x", "y");
+        let pass = Line::pass("discovery", "x");
+        assert!(all_pass(&[skip.clone(), pass.clone()]));
+        assert!(!all_pass(&[skip.clone()]));
+        assert!(!all_pass(&[pass, fail, skip]));
+    }
+}

@@ -550,6 +550,33 @@ fn live_authelia_on_path_validates_and_its_rejection_fails_the_run() {
 }
 
 #[test]
+fn live_no_jwks_key_for_the_clients_signing_alg_names_the_field() {
+    let Some(p) = provider(provider_spec()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(
+        dir.path(),
+        "probe-app",
+        REDIRECT,
+        "openid, profile, email",
+        true,
+    );
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("        id_token_signed_response_alg: 'ES512'\n");
+    std::fs::write(&cfg, text).unwrap();
+    let (code, v) = run_test(&cfg, "probe-app", &p.issuer, dir.path());
+    assert_eq!(code, 1);
+    let j = result(&v, "jwks");
+    assert_eq!(j["status"], "fail", "{j}");
+    assert_eq!(j["field"], "id_token_signed_response_alg", "{j}");
+    assert!(
+        j["message"].as_str().unwrap().contains("none signs ES512"),
+        "{j}"
+    );
+}
+
+#[test]
 fn an_unknown_client_id_is_refused_before_any_request() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path(), "probe-app", REDIRECT, "openid", true);
