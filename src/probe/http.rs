@@ -132,9 +132,14 @@ fn reason(e: &ureq::Error) -> String {
             format!("connection refused ({text}): is Authelia running and listening there?")
         }
         ureq::Error::HostNotFound => format!("host not found ({text})"),
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => format!(
-            "TLS failed ({text}): for your own CA pass --ca FILE, for a self-signed certificate --insecure"
-        ),
+        // rustls's verdict on the certificate reaches ureq as an I/O error.
+        _ if matches!(e, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
+            || text.contains("certificate") =>
+        {
+            format!(
+                "TLS failed ({text}): for your own CA pass --ca FILE, for a self-signed certificate --insecure"
+            )
+        }
         _ => text,
     }
 }

@@ -370,9 +370,20 @@ fn config(dir: &Path, id: &str, redirect: &str, scopes: &str, require_pkce: bool
 
 /// Runs `test` with PATH set to `path_dir` only (so no real authelia or docker is found).
 fn run_test(cfg: &Path, id: &str, issuer: &str, path_dir: &Path) -> (i32, Value) {
+    run_test_with(cfg, id, issuer, path_dir, &[])
+}
+
+fn run_test_with(
+    cfg: &Path,
+    id: &str,
+    issuer: &str,
+    path_dir: &Path,
+    extra: &[&str],
+) -> (i32, Value) {
     let out = Command::new(bin())
         .args(["test", id, "--json", "--auth-url", issuer, "--config"])
         .arg(cfg)
+        .args(extra)
         .env("PATH", path_dir)
         .output()
         .expect("run test");
@@ -574,6 +585,59 @@ fn live_no_jwks_key_for_the_clients_signing_alg_names_the_field() {
         j["message"].as_str().unwrap().contains("none signs ES512"),
         "{j}"
     );
+}
+
+#[test]
+fn live_tls_needs_the_ca_or_insecure() {
+    let mut spec = provider_spec();
+    spec["tls"] = Value::Bool(true);
+    let Some(p) = provider(spec) else { return };
+    assert!(p.issuer.starts_with("https://"), "{}", p.issuer);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(
+        dir.path(),
+        "probe-app",
+        REDIRECT,
+        "openid, profile, email",
+        true,
+    );
+    // The test CA is in no trust store: refused, with the way out.
+    let (code, v) = run_test(&cfg, "probe-app", &p.issuer, dir.path());
+    assert_eq!(code, 1);
+    let d = result(&v, "discovery");
+    assert_eq!(d["status"], "fail", "{d}");
+    assert!(d["message"].as_str().unwrap().contains("--ca FILE"), "{d}");
+    let ca = root().join("tests/probe/tls/ca.pem");
+    let ca = ca.to_str().unwrap();
+    let (code, v) = run_test_with(&cfg, "probe-app", &p.issuer, dir.path(), &["--ca", ca]);
+    assert_eq!(code, 0, "{v:#}");
+    assert_eq!(result(&v, "authorize")["status"], "pass");
+    let (code, v) = run_test_with(&cfg, "probe-app", &p.issuer, dir.path(), &["--insecure"]);
+    assert_eq!(code, 0, "{v:#}");
+}
+
+#[test]
+fn a_ca_file_without_a_certificate_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), "probe-app", REDIRECT, "openid", true);
+    let bad = dir.path().join("ca.pem");
+    std::fs::write(&bad, "not a certificate\n").unwrap();
+    let out = Command::new(bin())
+        .args([
+            "test",
+            "probe-app",
+            "--auth-url",
+            "https://127.0.0.1:9",
+            "--ca",
+        ])
+        .arg(&bad)
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no PEM certificate"), "{err}");
 }
 
 #[test]

@@ -2,14 +2,22 @@
 // 127.0.0.1, with one client. Prints one JSON line {"issuer": "..."} once it listens, then
 // serves until killed (or until its stdin closes, so a test that dies leaves nothing behind).
 //
-// node tests/probe/provider.mjs '{"client_id": "...", "redirect_uris": [...], "scope": "...", "pkce": true}'
+// node tests/probe/provider.mjs '{"client_id": "...", "redirect_uris": [...], "scope": "...", "pkce": true, "tls": false}'
+//
+// With "tls": true it serves HTTPS with tls/server.pem (for 127.0.0.1, issued by the test CA
+// tls/ca.pem; both made once with openssl, valid for 100 years, and only ever used here).
 import Provider from 'oidc-provider';
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
 
 const spec = JSON.parse(process.argv[2] || '{}');
-const server = http.createServer();
+const dir = new URL('./tls/', import.meta.url);
+const server = spec.tls
+  ? https.createServer({ key: readFileSync(new URL('server.key', dir)), cert: readFileSync(new URL('server.pem', dir)) })
+  : http.createServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const issuer = `http://127.0.0.1:${server.address().port}`;
+const issuer = `${spec.tls ? 'https' : 'http'}://127.0.0.1:${server.address().port}`;
 
 const provider = new Provider(issuer, {
   clients: [
