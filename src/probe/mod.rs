@@ -275,25 +275,25 @@ fn authorize_line(client: &http::Client, endpoint: &str, facts: &ClientFacts) ->
             code,
             description,
         } => {
+            // The probe sends what the file says, so a refusal means the running provider
+            // holds another configuration (not restarted, or another file) or the file's value
+            // is one the provider cannot take.
+            let id = &facts.client_id;
             let fix = match field {
                 Some("client_id") => format!(
-                    "the provider does not know client '{}': restart Authelia after the write (it reads the file only at start), or fix client_id",
-                    facts.client_id
+                    "the running provider has no client '{id}' though the file has it: restart Authelia (it reads the file only at start); still failing means it reads another file"
                 ),
                 Some("redirect_uris") => format!(
-                    "the provider refuses redirect URI {redirect}: restart Authelia if the file has it, else add it: oidc-wizard edit {} --set redirect_uris={redirect}",
-                    facts.client_id
+                    "the running provider refuses {redirect} for '{id}' though the file lists it: restart Authelia; the app must send exactly this URI"
                 ),
                 Some("scopes") => format!(
-                    "the provider refuses scopes '{}': list only scopes the client has (restart Authelia after a change): oidc-wizard edit {} --set scopes=...",
-                    facts.scopes.join(" "),
-                    facts.client_id
+                    "the running provider refuses scopes '{}' for '{id}': restart Authelia; a scope it does not know needs identity_providers.oidc.scopes, or drop it: oidc-wizard edit {id} --set scopes=...",
+                    facts.scopes.join(" ")
                 ),
                 Some("require_pkce") => format!(
-                    "the provider wants a PKCE challenge: set require_pkce: true (and the app's PKCE on), or oidc-wizard edit {} --set require_pkce=false",
-                    facts.client_id
+                    "the running provider wants PKCE for '{id}' though the file does not require it (enforce_pkce, or an old configuration): restart Authelia and turn PKCE (S256) on in the app, then oidc-wizard edit {id} --set require_pkce=true"
                 ),
-                Some(f) => format!("change the client's {f}"),
+                Some(f) => format!("change the client's {f} (restart Authelia after the change)"),
                 None => "see oidc-wizard explain --text '<the error>'".into(),
             };
             let mut line = Line::fail("authorize", format!("refused: {code}: {description}"), fix);
