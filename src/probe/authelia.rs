@@ -211,6 +211,152 @@ pub fn restart(runner: &dyn Runner, install: &Install, confirmed: bool) -> Line 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::probe::Status;
+    use crate::probe::run::Ran;
+    use std::cell::RefCell;
+    use std::time::Duration;
+
+    /// A machine with some programs, files and containers; records what was run.
+    struct Fake {
+        path: Vec<&'static str>,
+        files: Vec<&'static str>,
+        ps: &'static str,
+        validate_code: i32,
+        ran: RefCell<Vec<String>>,
+    }
+
+    impl Runner for Fake {
+        fn run(&self, program: &str, args: &[String], _t: Duration) -> Result<Ran, String> {
+            let cmd = shown(program, args);
+            self.ran.borrow_mut().push(cmd.clone());
+            if cmd.starts_with("docker ps") {
+                return Ok(Ran {
+                    code: Some(0),
+                    text: self.ps.into(),
+                    timed_out: false,
+                });
+            }
+            if cmd.contains("config validate") {
+                let text = if self.validate_code == 0 {
+                    "Configuration parsed and loaded successfully without errors.".into()
+                } else {
+                    "Configuration parsed and loaded with errors:\n\n\t - identity_providers: oidc: option `jwks` is required\n".into()
+                };
+                return Ok(Ran {
+                    code: Some(self.validate_code),
+                    text,
+                    timed_out: false,
+                });
+            }
+            Ok(Ran {
+                code: Some(0),
+                text: String::new(),
+                timed_out: false,
+            })
+        }
+        fn on_path(&self, program: &str) -> bool {
+            self.path.contains(&program)
+        }
+        fn exists(&self, path: &str) -> bool {
+            self.files.contains(&path)
+        }
+    }
+
+    fn fake(path: &[&'static str], files: &[&'static str], ps: &'static str, code: i32) -> Fake {
+        Fake {
+            path: path.to_vec(),
+            files: files.to_vec(),
+            ps,
+            validate_code: code,
+            ran: RefCell::default(),
+        }
+    }
+
+    #[test]
+    fn a_container_is_found_validated_inside_and_restarted_only_when_confirmed() {
+        let m = fake(
+            &["docker"],
+            &[],
+            "proxy traefik:3\nauthelia ghcr.io/authelia/authelia:4.39\n",
+            0,
+        );
+        let install = find(&m);
+        assert_eq!(install, Install::Container("authelia".into()));
+        let v = validate(
+            &m,
+            &install,
+            &[PathBuf::from("/srv/authelia/configuration.yml")],
+        );
+        assert_eq!(v.status, Status::Pass, "{v:?}");
+        assert!(
+            m.ran
+                .borrow()
+                .contains(&"docker exec authelia authelia config validate".to_string())
+        );
+        let offered = restart(&m, &install, false);
+        assert_eq!(offered.status, Status::Skip);
+        assert!(
+            offered.message.contains("docker restart authelia"),
+            "{offered:?}"
+        );
+        assert!(
+            !m.ran.borrow().iter().any(|c| c.contains("restart")),
+            "nothing restarted without --restart"
+        );
+        let done = restart(&m, &install, true);
+        assert_eq!(done.status, Status::Pass);
+        assert!(
+            m.ran
+                .borrow()
+                .contains(&"docker restart authelia".to_string())
+        );
+    }
+
+    #[test]
+    fn the_binary_validates_the_given_files_and_systemd_restarts() {
+        let m = fake(
+            &["authelia"],
+            &["/etc/systemd/system/authelia.service"],
+            "",
+            1,
+        );
+        let install = find(&m);
+        assert_eq!(install, Install::Binary);
+        let v = validate(
+            &m,
+            &install,
+            &[
+                PathBuf::from("/etc/authelia/a.yml"),
+                PathBuf::from("/etc/authelia/b.yml"),
+            ],
+        );
+        assert_eq!(v.status, Status::Fail);
+        assert!(v.message.contains("option `jwks` is required"), "{v:?}");
+        assert!(m.ran.borrow().contains(&"authelia config validate --config /etc/authelia/a.yml --config /etc/authelia/b.yml".to_string()));
+        assert_eq!(
+            restart_command(&m, &install),
+            Some((
+                "systemctl".into(),
+                vec!["restart".into(), "authelia".into()]
+            ))
+        );
+    }
+
+    #[test]
+    fn with_neither_the_command_to_run_is_given() {
+        let m = fake(&["docker"], &[], "web nginx:1\n", 0);
+        let install = find(&m);
+        assert_eq!(install, Install::None);
+        let v = validate(&m, &install, &[PathBuf::from("/c.yml")]);
+        assert_eq!(v.status, Status::Skip);
+        assert!(
+            v.fix
+                .as_deref()
+                .unwrap()
+                .contains("authelia config validate --config /c.yml")
+        );
+        assert_eq!(restart(&m, &install, true).status, Status::Skip);
+    }
 
     #[test]
     fn images_of_authelia_are_told_from_others() {
