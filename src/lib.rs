@@ -34,6 +34,7 @@ pub mod inputs;
 pub mod log;
 pub mod plan;
 pub mod prefs;
+pub mod probe;
 pub mod provider;
 pub mod render;
 pub mod secret;

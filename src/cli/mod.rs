@@ -10,6 +10,7 @@ mod init;
 mod manage;
 mod new_file;
 pub mod ship;
+mod probe;
 
 pub use add::request_of;
 
@@ -158,6 +159,38 @@ pub enum Command {
     },
     /// Print the man page (roff) on stdout.
     Man,
+    /// Prove a client works: validate with Authelia, offer (or run) the restart, probe the live
+    /// provider; one line per check with the fix; exit 0 when nothing failed.
+    Test {
+        /// The client's id.
+        #[arg(value_name = "CLIENT_ID")]
+        client_id: String,
+        /// Authelia's URL, the issuer (default: the configuration's session.cookies authelia_url).
+        #[arg(long, value_name = "U")]
+        auth_url: Option<String>,
+        /// Print JSON: {client_id, issuer, passed, results: [{check, status, message, fix, field}]}.
+        #[arg(long)]
+        json: bool,
+        /// Also trust the CA certificates in this PEM file.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<PathBuf>,
+        /// Do not verify the provider's TLS certificate.
+        #[arg(long)]
+        insecure: bool,
+        /// Run the restart command found (docker restart, systemctl restart) before the probe.
+        #[arg(long)]
+        restart: bool,
+    },
+    /// Explain an error from Authelia's log or an app (stdin, or --text): the cause, the field
+    /// to change and the command that changes it.
+    Explain {
+        /// The error text (default: read stdin).
+        #[arg(long, value_name = "T")]
+        text: Option<String>,
+        /// Print JSON: an array of {id, cause, field, command, source}.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Arguments of `add`.
@@ -392,6 +425,25 @@ pub fn run(cli: Cli, wizard: impl FnOnce(Wizard) -> Result<u8>) -> Result<u8> {
         ),
         Some(Command::Completions { shell }) => ship::completions(shell),
         Some(Command::Man) => ship::man(),
+        Some(Command::Test {
+            client_id,
+            auth_url,
+            json,
+            ca,
+            insecure,
+            restart,
+        }) => probe::test(
+            &needs_config(cli.config, "test")?,
+            &probe::TestArgs {
+                client_id,
+                auth_url,
+                json,
+                ca,
+                insecure,
+                restart,
+            },
+        ),
+        Some(Command::Explain { text, json }) => probe::explain_command(text, json),
     }
 }
 

@@ -25,6 +25,7 @@ mod merge_cases;
 mod merge_corpus;
 mod merge_props;
 mod merge_trust;
+mod probe;
 mod secrets;
 mod seeds;
 mod session_templates;
