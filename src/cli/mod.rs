@@ -9,8 +9,8 @@ mod config;
 mod init;
 mod manage;
 mod new_file;
-pub mod ship;
 mod probe;
+pub mod ship;
 
 pub use add::request_of;
 

@@ -42,6 +42,10 @@ pub enum Action {
     ChoiceRight,
     /// Show a value for manual selection.
     Reveal,
+    /// Scroll the client YAML sideways (its long lines are never wrapped).
+    Left,
+    /// Scroll the client YAML sideways, to the right.
+    Right,
     /// Write the configuration.
     Write,
     /// Duplicate id: change only its secret.
@@ -225,6 +229,20 @@ const PREVIEW: &[Binding] = &[
     ),
     b(K_UP_J, "↑/k", Action::Up, "scroll up", None),
     b(K_DOWN_J, "↓/j", Action::Down, "scroll down", Some("scroll")),
+    b(
+        &[Key(KeyCode::Left, NONE), Key(KeyCode::Char('h'), NONE)],
+        "←/h",
+        Action::Left,
+        "scroll the client YAML left (long lines are not wrapped)",
+        None,
+    ),
+    b(
+        &[Key(KeyCode::Right, NONE), Key(KeyCode::Char('l'), NONE)],
+        "→/l",
+        Action::Right,
+        "scroll the client YAML right",
+        None,
+    ),
     b(K_PGUP, "PgUp", Action::PageUp, "a page up", None),
     b(K_PGDN, "PgDn", Action::PageDown, "a page down", None),
     b(

@@ -86,6 +86,7 @@ pub fn launch(opts: Options) -> Result<u8> {
     let mut term = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let mut rt = Runtime {
         config_set,
+        mouse: opts.mouse,
         ..Runtime::default()
     };
     rt.clipboard.probe();
@@ -149,6 +150,10 @@ pub struct Runtime {
     config_set: Vec<PathBuf>,
     /// The files last read, to check a merge of their target against the others.
     sources: Option<config::Sources>,
+    /// Whether the mouse is captured (released while a value is shown on the plain terminal).
+    mouse: bool,
+    /// The screen was left (a value shown on the plain terminal): redraw all of it.
+    needs_clear: bool,
 }
 
 fn expand_home(p: &Path) -> PathBuf {
@@ -227,6 +232,10 @@ impl Runtime {
             Effect::SavePrefs(p) => {
                 let _ = prefs::save(&p);
             }
+            Effect::ShowPlain { label, value } => {
+                show_plain(out, &label, &value, self.mouse);
+                self.needs_clear = true;
+            }
             Effect::SaveBlueprint {
                 path,
                 plan,
@@ -246,6 +255,35 @@ impl Runtime {
                 }
             }
         }
+    }
+}
+
+/// Shows `value` on the plain terminal, where the terminal wraps it itself, so a selection
+/// takes it whole; waits for Enter; clears the screen and its scrollback (the value may be a
+/// secret) and goes back to the wizard's screen.
+fn show_plain<W: Write>(out: &mut W, label: &str, value: &str, mouse: bool) {
+    if mouse {
+        let _ = crossterm::execute!(out, event::DisableMouseCapture);
+    }
+    let _ = crossterm::execute!(out, LeaveAlternateScreen, crossterm::cursor::Show);
+    let _ = terminal::disable_raw_mode();
+    let _ = write!(
+        out,
+        "\n{label}: select it with the mouse (it is exactly the value, however the terminal wraps it)\n\n{value}\n\nPress Enter to go back to the wizard (the screen is cleared). "
+    );
+    let _ = out.flush();
+    let mut line = String::new();
+    let _ = std::io::stdin().read_line(&mut line);
+    // Clear the screen and the scrollback: the value may be the client secret.
+    let _ = write!(out, "\x1b[H\x1b[2J\x1b[3J");
+    let _ = terminal::enable_raw_mode();
+    let _ = crossterm::execute!(
+        out,
+        EnterAlternateScreen,
+        terminal::Clear(terminal::ClearType::All)
+    );
+    if mouse {
+        let _ = crossterm::execute!(out, event::EnableMouseCapture);
     }
 }
 
@@ -292,6 +330,12 @@ pub fn run<W: Write>(
         }
         for e in effects.drain(..) {
             rt.run_effect(e, term.backend_mut(), &mut queue, &tx);
+        }
+        if rt.needs_clear {
+            rt.needs_clear = false;
+            term.clear()?;
+            dirty = true;
+            continue;
         }
         if !queue.is_empty() {
             while let Some(m) = queue.pop_front() {

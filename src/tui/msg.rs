@@ -85,6 +85,15 @@ pub enum Effect {
     },
     /// Save the preferences (never a secret).
     SavePrefs(Prefs),
+    /// Show a value on the plain terminal (the alternate screen left, raw mode off) until the
+    /// user presses Enter, so the terminal's own selection takes a value wider than the screen
+    /// whole; the screen and its scrollback are cleared before the wizard comes back.
+    ShowPlain {
+        /// What it is.
+        label: String,
+        /// The exact text.
+        value: String,
+    },
     /// authentik: write the blueprint file with [`crate::provider::authentik::write_blueprint`]
     /// (mode 0600 when it holds a secret). Without `overwrite`, an existing file is left alone
     /// and [`Msg::BlueprintExists`] answers; else [`Msg::BlueprintWritten`].

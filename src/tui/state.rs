@@ -359,6 +359,8 @@ pub struct State {
     pub values_scroll: u16,
     /// Preview: scroll of the YAML pane.
     pub yaml_scroll: u16,
+    /// Columns the client YAML pane is scrolled to the right.
+    pub yaml_hscroll: u16,
     /// Preview: the value shown in the reveal popup (index into [`State::copy_items`]).
     pub reveal: Option<usize>,
     /// Preview: scroll of a long value in the reveal popup.
@@ -447,6 +449,7 @@ impl State {
             pane: Pane::Values,
             values_scroll: 0,
             yaml_scroll: 0,
+            yaml_hscroll: 0,
             reveal: None,
             reveal_scroll: 0,
             last_copied: None,

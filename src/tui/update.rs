@@ -310,6 +310,20 @@ fn reveal_key(s: &mut State, i: usize, k: KeyEvent) -> Vec<Effect> {
     let items = s.copy_items();
     let before = s.reveal;
     match k.code {
+        // A value wider than the screen: Enter shows it on the plain terminal, whose selection
+        // takes it whole (the popup never wraps a value).
+        KeyCode::Enter
+            if items
+                .get(i)
+                .is_some_and(|it| !super::view::fits_on_screen(&it.value, s.size.0)) =>
+        {
+            let it = &items[i];
+            s.reveal = None;
+            return vec![Effect::ShowPlain {
+                label: it.label.clone(),
+                value: it.value.clone(),
+            }];
+        }
         KeyCode::Esc | KeyCode::Enter | KeyCode::Char('r' | 'q') => s.reveal = None,
         KeyCode::PageDown | KeyCode::Char(' ') => {
             s.reveal_scroll = s.reveal_scroll.saturating_add(10)
@@ -1043,6 +1057,14 @@ fn preview_action(s: &mut State, a: Action) -> Vec<Effect> {
                 label: format!("{}, {what}", it.label),
                 value: it.value.clone(),
             }];
+        }
+        Action::Left => {
+            s.pane = Pane::Yaml;
+            s.yaml_hscroll = s.yaml_hscroll.saturating_sub(8);
+        }
+        Action::Right => {
+            s.pane = Pane::Yaml;
+            s.yaml_hscroll = s.yaml_hscroll.saturating_add(8);
         }
         Action::Reveal if !s.copy_items().is_empty() => {
             s.reveal = Some(s.last_copied.unwrap_or(0));

@@ -533,8 +533,7 @@ fn secret_files_are_private_and_as_long_as_authelia_asks() {
     {
         use rsa::pkcs8::DecodePrivateKey;
         use rsa::traits::PublicKeyParts;
-        let key =
-            rsa::RsaPrivateKey::from_pkcs8_pem(&std::fs::read_to_string(&pem).unwrap()).unwrap();
+        let key = rsa::PrivateKey::from_pkcs8_pem(&std::fs::read_to_string(&pem).unwrap()).unwrap();
         // validator/identity_providers.go:497-516: RSA of 2048 bits or more.
         assert!(key.size() * 8 >= 2048);
     }

@@ -34,6 +34,7 @@ mod small_fixes;
 mod splice_truth;
 mod tui_e2e;
 mod tui_redraw;
+mod tui_selection;
 mod tui_snapshots;
 mod tui_update;
 mod user_attributes;

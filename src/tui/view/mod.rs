@@ -51,3 +51,11 @@ pub fn view(s: &State, f: &mut Frame) {
         widgets::quit_popup(s, f, area);
     }
 }
+
+/// Whether every line of `value` fits a screen `width` columns wide unwrapped (then the reveal
+/// popup shows it as it is; otherwise the plain terminal does).
+pub fn fits_on_screen(value: &str, width: u16) -> bool {
+    value
+        .lines()
+        .all(|l| ratatui::text::Line::raw(l).width() <= usize::from(width))
+}

@@ -59,7 +59,7 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             &yaml_title,
             s.pane == Pane::Yaml,
             yaml_lines(s, left.width.saturating_sub(2)),
-            s.yaml_scroll,
+            (s.yaml_scroll, s.yaml_hscroll),
         );
         pane(
             s,
@@ -68,7 +68,7 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
             &values_title,
             s.pane == Pane::Values,
             value_lines(s, right.width.saturating_sub(2)),
-            s.values_scroll,
+            (s.values_scroll, 0),
         );
     } else {
         let [tabs, body] =
@@ -110,7 +110,7 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
                 &values_title,
                 true,
                 value_lines(s, body.width.saturating_sub(2)),
-                s.values_scroll,
+                (s.values_scroll, 0),
             ),
             Pane::Yaml => pane(
                 s,
@@ -119,7 +119,7 @@ pub(super) fn draw(s: &State, f: &mut Frame, area: Rect) {
                 &yaml_title,
                 true,
                 yaml_lines(s, body.width.saturating_sub(2)),
-                s.yaml_scroll,
+                (s.yaml_scroll, s.yaml_hscroll),
             ),
         }
     }
@@ -132,7 +132,7 @@ fn pane(
     title: &str,
     focused: bool,
     lines: Vec<Line<'static>>,
-    scroll: u16,
+    (scroll, hscroll): (u16, u16),
 ) {
     let t = s.theme;
     let block = Block::bordered()
@@ -156,12 +156,35 @@ fn pane(
     } else {
         f.render_widget(block, area);
     }
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0);
+    let room = usize::from(inner.width);
+    let h = usize::from(hscroll).min(widest.saturating_sub(room));
+    if widest > room {
+        // Say that lines run off the pane, and how to see them.
+        let at = if h == 0 {
+            "→ more"
+        } else {
+            "← → sideways"
+        };
+        f.render_widget(
+            Paragraph::new(Line::styled(format!(" {at} "), t.dim())),
+            Rect::new(
+                area.x + 1,
+                area.y + area.height.saturating_sub(1),
+                14.min(area.width.saturating_sub(2)),
+                1,
+            ),
+        );
+    }
     let visible: Vec<Line> = lines
         .into_iter()
         .skip(off)
         .take(usize::from(inner.height))
         .collect();
-    f.render_widget(Paragraph::new(visible), inner);
+    f.render_widget(
+        Paragraph::new(visible).scroll((0, u16::try_from(h).unwrap_or(u16::MAX))),
+        inner,
+    );
 }
 
 /// Highlights one line of YAML: key, value, comment.
@@ -228,26 +251,11 @@ fn yaml_lines(s: &State, width: u16) -> Vec<Line<'static>> {
             Span::styled(what, s.theme.dim()),
         ]));
     }
+    // Never wrapped: a wrapped YAML line is another value when selected (a folded scalar) or
+    // no YAML at all. Long lines run off the pane; ←/→ scroll sideways.
+    let _ = width;
     for l in yaml.lines() {
-        // Long lines (the digest) wrap so nothing is cut off.
-        // Continuation lines are indented, so they wrap at the width left after the indent.
-        let width = usize::from(width.max(10));
-        let cont = " ".repeat((l.len() - l.trim_start().len() + 2).min(width / 2));
-        let mut wrapped = widgets::wrap(l, width);
-        if wrapped.len() > 1 {
-            let first = wrapped.swap_remove(0);
-            let rest = l[first.len()..].trim_start();
-            wrapped = std::iter::once(first)
-                .chain(widgets::wrap(rest, width - cont.len()))
-                .collect();
-        }
-        for (i, w) in wrapped.into_iter().enumerate() {
-            if i == 0 {
-                out.push(yaml_line(&w, s.theme));
-            } else {
-                out.push(Line::styled(format!("{cont}{w}"), s.theme.yaml_value()));
-            }
-        }
+        out.push(yaml_line(l, s.theme));
     }
     out
 }
@@ -381,11 +389,23 @@ pub(super) fn reveal_popup(s: &State, f: &mut Frame, area: Rect) {
         return;
     };
     let w = area.width;
-    let all: Vec<String> = it
-        .value
-        .lines()
-        .flat_map(|l| widgets::wrap(l, usize::from(w)))
-        .collect();
+    // Never wrapped: a row the wizard breaks is a line break in what the mouse selects. A value
+    // wider than the screen goes to the plain terminal instead (Enter).
+    let fits = super::fits_on_screen(&it.value, w);
+    let all: Vec<String> = if fits {
+        it.value.lines().map(str::to_string).collect()
+    } else {
+        let n = it.value.chars().count();
+        widgets::wrap(
+            &format!(
+                "This value ({n} characters) is wider than the screen, and a wrapped row would put a line break in what you select. Press Enter to show it on the plain terminal, which wraps it itself so the selection takes it whole; Enter there comes back (and clears it from the screen)."
+            ),
+            usize::from(w.saturating_sub(2)).max(10),
+        )
+        .into_iter()
+        .map(|l| format!(" {l}"))
+        .collect()
+    };
     let h = (all.len() as u16 + 3).min(area.height);
     let inner_h = h.saturating_sub(2);
     let off = widgets::clamp_scroll(s.reveal_scroll, all.len(), inner_h);
@@ -398,7 +418,9 @@ pub(super) fn reveal_popup(s: &State, f: &mut Frame, area: Rect) {
         .collect();
     let r = Rect::new(area.x, area.y + area.height.saturating_sub(h) / 2, w, h);
     f.render_widget(Clear, r);
-    let foot = if more {
+    let foot = if !fits {
+        " Enter shows it on the plain terminal · ↑/↓ another value · Esc closes "
+    } else if more {
         " select with the mouse · PgUp/PgDn scroll · ↑/↓ another value · Esc closes "
     } else {
         " select with the mouse · ↑/↓ or a key: another value · Esc closes "
