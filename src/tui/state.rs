@@ -9,7 +9,7 @@ use crate::catalog::{self, AppEntry, Setup};
 use crate::config::{Document, SessionDefaults, Written};
 use crate::plan::{self, Plan, Request, SecretState};
 use crate::prefs::Prefs;
-use crate::provider::authentik::{self, BlueprintPlan};
+use crate::provider::authentik::BlueprintPlan;
 use std::path::PathBuf;
 
 /// The wizard's screens, in order.
@@ -347,6 +347,8 @@ pub struct State {
     pub secret_error: Option<String>,
     /// Preview: the plan.
     pub plan: Option<Plan>,
+    /// Preview: the provider's output (what is shown and copied, as the command line prints it).
+    pub output: Option<crate::provider::Output>,
     /// Preview (authentik): the blueprint, its steps and values.
     pub blueprint: Option<Box<BlueprintPlan>>,
     /// Details: the provider URL field of the provider not chosen (kept while switching).
@@ -444,6 +446,7 @@ impl State {
             secret_error: None,
             plan: None,
             blueprint: None,
+            output: None,
             other_auth: None,
             blueprint_written: None,
             pane: Pane::Values,
@@ -502,34 +505,33 @@ impl State {
             .filter(|v| !v.is_empty() && *v != "default")
     }
 
+    /// The provider, app and setup the form chooses (through the application layer, as the
+    /// command line does).
+    pub fn choice(&self) -> Option<crate::app::Choice> {
+        let e = self.entry()?;
+        let id = self.provider.id();
+        crate::app::Choice::new(id, e, self.variant())
+            .or_else(|_| crate::app::Choice::new(id, e, None))
+            .ok()
+    }
+
     /// The chosen setup of the picked app (for authentik, the one its guide documents).
     pub fn setup(&self) -> Option<Setup<'static>> {
-        let e = self.entry()?;
-        match self.provider {
-            Provider::Authelia => catalog::setup_of(e, self.variant()).ok(),
-            Provider::Authentik => authentik::setup(&e.slug).ok(),
-        }
+        self.choice().map(|c| c.setup)
     }
 
     /// Whether the client needs a secret drawn for the chosen provider.
     pub fn needs_secret(&self) -> bool {
-        match self.provider {
-            Provider::Authelia => self.setup().is_some_and(|st| plan::needs_secret(&st)),
-            Provider::Authentik => self
-                .entry()
-                .is_some_and(|e| authentik::needs_secret(&e.slug)),
-        }
+        self.choice()
+            .is_some_and(|c| c.secret_need() != crate::provider::SecretNeed::None)
     }
 
     /// Validates the form's request for the chosen provider.
     pub fn resolve(&self) -> crate::error::Result<plan::Resolved> {
-        let (Some(entry), Some(setup)) = (self.entry(), self.setup()) else {
+        let Some(c) = self.choice() else {
             return Err(crate::error::Error::input("no app picked"));
         };
-        match self.provider {
-            Provider::Authelia => plan::resolve(entry, &setup, &self.request()),
-            Provider::Authentik => authentik::resolve(entry, &self.request()),
-        }
+        c.provider.resolve(c.app, &c.setup, &self.request())
     }
 
     /// The field of a kind.
@@ -587,20 +589,7 @@ impl State {
         if self.fields.iter().any(|f| f.error.is_some()) {
             return None;
         }
-        let (entry, setup) = (self.entry()?, self.setup()?);
-        let resolved = self.resolve().ok()?;
-        if self.provider == Provider::Authentik {
-            let secret = self.needs_secret().then_some("preview");
-            let bp = authentik::plan(entry, &resolved, secret).ok()?;
-            return Some(bp.redirect_uris.into_iter().map(|r| r.url).collect());
-        }
-        let secret = if plan::needs_secret(&setup) {
-            SecretState::Pending("preview".into())
-        } else {
-            SecretState::None
-        };
-        let p = Plan::build(entry, &setup, &resolved, secret).ok()?;
-        p.client.redirect_uris
+        self.choice()?.preview_redirects(&self.request()).ok()
     }
 
     /// The client id the form gives when the configuration already has a client with it
@@ -644,96 +633,21 @@ impl State {
             && self.secret_error.is_none()
     }
 
-    /// Every value the preview offers to copy, with its hotkey.
+    /// Every value the preview offers to copy, with its hotkey: the provider's output's values,
+    /// the same the command line prints.
     pub fn copy_items(&self) -> Vec<CopyItem> {
-        if self.provider == Provider::Authentik {
-            return self.blueprint_items();
-        }
-        let Some(p) = &self.plan else {
+        let Some(out) = &self.output else {
             return Vec::new();
         };
-        let e = &p.endpoints;
-        let mut v: Vec<(String, String, bool)> =
-            vec![("Client ID".into(), p.client.client_id.clone(), false)];
-        if let Some(s) = p.secret_plaintext() {
-            v.push(("Client Secret".into(), s.to_string(), false));
-        }
-        for (l, u) in [
-            ("Issuer", &e.issuer),
-            ("Discovery URL", &e.discovery_url),
-            ("Authorization URL", &e.authorization_endpoint),
-            ("Token URL", &e.token_endpoint),
-            ("Userinfo URL", &e.userinfo_endpoint),
-            ("JWKS URL", &e.jwks_uri),
-            ("Revocation URL", &e.revocation_endpoint),
-            ("Introspection URL", &e.introspection_endpoint),
-            ("Logout URL", &e.end_session_endpoint),
-        ] {
-            v.push((l.into(), u.clone(), false));
-        }
-        let redirects = p.client.redirect_uris.as_deref().unwrap_or(&[]);
-        for (i, u) in redirects.iter().enumerate() {
-            let l = if redirects.len() == 1 {
-                "Redirect URI".to_string()
-            } else {
-                format!("Redirect URI {}", i + 1)
-            };
-            v.push((l, u.clone(), false));
-        }
-        with_app_blocks(v, p, ("Client YAML", crate::render::client_yaml(p)))
-    }
-
-    /// authentik's copyable values: the blueprint's labelled values, the env block and files of
-    /// the app side, and the whole blueprint.
-    fn blueprint_items(&self) -> Vec<CopyItem> {
-        let Some(bp) = &self.blueprint else {
-            return Vec::new();
-        };
-        let p = &bp.plan;
-        let mut v: Vec<(String, String, bool)> = bp
-            .values
+        out.values
             .iter()
-            .map(|(l, x)| (l.clone(), x.clone(), false))
-            .collect();
-        // Several redirect URIs: number them so each label says which one.
-        let n = v.iter().filter(|x| x.0 == "Redirect URI").count();
-        if n > 1 {
-            let mut i = 0;
-            for x in v.iter_mut().filter(|x| x.0 == "Redirect URI") {
-                i += 1;
-                x.0 = format!("Redirect URI {i}");
-            }
-        }
-        with_app_blocks(v, p, ("Blueprint", bp.blueprint.clone()))
+            .zip(HOTKEYS.chars())
+            .map(|(v, key)| CopyItem {
+                key,
+                label: v.label.clone(),
+                value: v.value.clone(),
+                block: v.block,
+            })
+            .collect()
     }
-}
-
-/// Ends a list of (label, value, is a block) with the app side's env blocks and files and the
-/// whole text (`whole`), and gives each item its hotkey.
-fn with_app_blocks(
-    mut v: Vec<(String, String, bool)>,
-    p: &crate::plan::Plan,
-    whole: (&str, String),
-) -> Vec<CopyItem> {
-    if !p.env.is_empty() {
-        v.push((".env block".into(), crate::render::dotenv(p), true));
-        v.push((
-            "Compose environment".into(),
-            crate::render::compose_env(p),
-            true,
-        ));
-    }
-    for (path, _, content) in &p.files {
-        v.push((format!("File {path}"), content.clone(), true));
-    }
-    v.push((whole.0.into(), whole.1, true));
-    v.into_iter()
-        .zip(HOTKEYS.chars())
-        .map(|((label, value, block), key)| CopyItem {
-            key,
-            label,
-            value,
-            block,
-        })
-        .collect()
 }

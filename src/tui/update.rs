@@ -9,8 +9,9 @@ use crate::config::OnDuplicate;
 use crate::error::Error;
 use crate::exit;
 use crate::inputs::{HttpUrl, parse_domain};
-use crate::plan::{self, Plan, default_app_url};
+use crate::plan::{self, default_app_url};
 use crate::provider::authentik;
+use crate::provider::{Delivery, SecretNeed};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use std::path::PathBuf;
 
@@ -126,7 +127,7 @@ fn apply(s: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Written(Ok(w)) => {
             s.written = Some(w);
             s.secret_written = s.secret_plain.clone();
-            s.written_yaml = s.plan.as_ref().map(crate::render::client_yaml);
+            s.written_yaml = s.output.as_ref().map(|o| o.client_text.clone());
             s.screen = Screen::Done;
             s.review = Review::Idle;
             s.status = None;
@@ -904,25 +905,12 @@ fn continue_to_preview(s: &mut State) -> Vec<Effect> {
         ));
         return Vec::new();
     }
-    let (Some(entry), Some(setup)) = (s.entry(), s.setup()) else {
+    let Some(choice) = s.choice() else {
         return Vec::new();
     };
-    let needs = s.needs_secret();
-    // Check the whole plan (the provider's rules) before leaving the form.
-    let check = s.resolve().and_then(|r| match s.provider {
-        Provider::Authelia => {
-            let secret = if needs {
-                plan::SecretState::Pending("x".repeat(72))
-            } else {
-                plan::SecretState::None
-            };
-            Plan::build(entry, &setup, &r, secret).map(|_| ())
-        }
-        Provider::Authentik => {
-            let x = "x".repeat(72);
-            authentik::plan(entry, &r, needs.then_some(x.as_str())).map(|_| ())
-        }
-    });
+    // Check the whole build (the provider's rules) before leaving the form, with a stand-in
+    // secret, as the application layer previews it.
+    let check = choice.preview_redirects(&s.request()).map(|_| ());
     if let Err(e) = check {
         s.form_error = Some(e.to_string());
         s.status = Some(e.to_string());
@@ -934,7 +922,7 @@ fn continue_to_preview(s: &mut State) -> Vec<Effect> {
     s.values_scroll = 0;
     s.yaml_scroll = 0;
     let mut effects = Vec::new();
-    if needs {
+    if s.needs_secret() {
         if s.secret_plain.is_none() || s.secret_error.is_some() {
             s.secret_plain = None;
             s.secret_digest = None;
@@ -963,57 +951,62 @@ fn continue_to_preview(s: &mut State) -> Vec<Effect> {
     effects
 }
 
-/// (Re)builds the plan from the form and the secret as it stands.
+/// (Re)builds the plan from the form and the secret as it stands, through the application
+/// layer (the command line builds the same way).
 fn build_plan(s: &mut State) {
-    let (Some(entry), Some(setup)) = (s.entry(), s.setup()) else {
+    let Some(choice) = s.choice() else {
         return;
     };
-    let needs = s.needs_secret();
-    if s.provider == Provider::Authentik {
-        let before = s.blueprint.take().map(|b| b.blueprint);
+    let need = choice.secret_need();
+    let secret = match need {
+        SecretNeed::None => plan::SecretState::None,
+        SecretNeed::Plaintext => s
+            .secret_plain
+            .clone()
+            .map_or(plan::SecretState::None, plan::SecretState::Pending),
+        SecretNeed::Digest => s.secret_state(),
+    };
+    let before = s.output.as_ref().map(|o| o.client_text.clone());
+    if need != SecretNeed::None && matches!(secret, plan::SecretState::None) {
         s.plan = None;
-        if needs && s.secret_plain.is_none() {
-            return;
-        }
-        let secret = if needs { s.secret_plain.clone() } else { None };
-        match s
-            .resolve()
-            .and_then(|r| authentik::plan(entry, &r, secret.as_deref()))
-        {
-            Ok(bp) => {
-                // A changed blueprint is not the file written: Enter on the preview saves again.
-                if before.as_deref() != Some(bp.blueprint.as_str()) {
-                    s.blueprint_written = None;
-                }
-                s.plan = Some(bp.plan.clone());
-                s.blueprint = Some(Box::new(bp));
+        s.output = None;
+        s.blueprint = None;
+        return;
+    }
+    let built = choice.build(&s.request(), secret.clone());
+    // authentik's Done and Review screens also read its blueprint's own facts.
+    let bp = (s.provider == Provider::Authentik)
+        .then(|| {
+            s.resolve()
+                .and_then(|r| authentik::plan(choice.app, &r, secret.plaintext()))
+                .ok()
+        })
+        .flatten();
+    match built {
+        Ok(out) => {
+            let new_file = matches!(out.delivery, Delivery::NewFile { .. });
+            // A changed file is not the file written: Enter on the preview saves again.
+            if new_file && before.as_deref() != Some(out.client_text.as_str()) {
+                s.blueprint_written = None;
             }
-            Err(e) => s.status = Some(e.to_string()),
+            s.plan = Some(out.plan.clone());
+            s.blueprint = bp.map(Box::new);
+            s.output = Some(out);
         }
-        return;
-    }
-    let secret = if needs {
-        s.secret_state()
-    } else {
-        plan::SecretState::None
-    };
-    if needs && matches!(secret, plan::SecretState::None) {
-        s.plan = None;
-        return;
-    }
-    match s
-        .resolve()
-        .and_then(|r| Plan::build(entry, &setup, &r, secret))
-    {
-        Ok(p) => s.plan = Some(p),
         Err(e) => {
             s.plan = None;
+            s.output = None;
+            s.blueprint = None;
             s.status = Some(e.to_string());
         }
     }
     // A plan that is not the one written (another field, another secret): Enter on the
     // preview reviews and writes again instead of showing the old write.
-    let now = s.plan.as_ref().map(crate::render::client_yaml);
+    let now = s
+        .output
+        .as_ref()
+        .filter(|o| o.delivery == Delivery::Merge)
+        .map(|o| o.client_text.clone());
     if s.written.is_some() && now != s.written_yaml {
         s.written = None;
         s.written_yaml = None;

@@ -226,18 +226,15 @@ pub fn yaml_line(line: &str, t: Theme) -> Line<'static> {
 }
 
 fn yaml_lines(s: &State, width: u16) -> Vec<Line<'static>> {
-    let Some(plan) = &s.plan else {
+    let Some(out) = &s.output else {
         return Vec::new();
     };
-    let (yaml, whole, what) = match s.blueprint.as_deref() {
-        Some(bp) if s.provider == Provider::Authentik => {
-            (bp.blueprint.clone(), "Blueprint", " copies the blueprint")
-        }
-        _ => (
-            render::client_yaml(plan),
-            "Client YAML",
-            " copies this YAML",
-        ),
+    // The provider's text as its output holds it (the client YAML, the blueprint).
+    let (yaml, whole) = (out.client_text.clone(), out.client_label);
+    let what = if whole == "Client YAML" {
+        " copies this YAML".to_string()
+    } else {
+        format!(" copies the {}", whole.to_lowercase())
     };
     let mut out = Vec::new();
     let key = s
@@ -353,10 +350,10 @@ fn value_lines(s: &State, width: u16) -> Vec<Line<'static>> {
             }
         }
     }
-    let notes = match bp {
-        Some(bp) => crate::provider::authentik::blueprint::notes(bp),
-        None => plan.notes.clone(),
-    };
+    let notes = s
+        .output
+        .as_ref()
+        .map_or_else(|| plan.notes.clone(), |o| o.notes.clone());
     for (title, list, style) in [
         ("Notes", &notes, t.text()),
         ("Warnings", &plan.warnings, t.warn()),
