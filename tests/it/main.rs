@@ -23,6 +23,7 @@ mod merge_cases;
 mod merge_corpus;
 mod merge_props;
 mod merge_trust;
+mod providers;
 mod secrets;
 mod seeds;
 mod session_templates;
