@@ -37,20 +37,26 @@ pub fn add_command(args: &AddArgs, provider: &'static dyn Provider) -> Result<u8
     if args.json {
         let mut m = out.json.clone();
         if let Some(w) = &written {
-            m.insert(
-                "blueprint_path".into(),
-                serde_json::Value::String(w.display().to_string()),
-            );
+            let path = serde_json::Value::String(w.display().to_string());
+            if provider.id() == "authentik" {
+                m.insert("blueprint_path".into(), path);
+            } else {
+                m.insert("file_path".into(), path);
+            }
         }
         super::print_json(&serde_json::Value::Object(m));
     } else {
         let mut s = out.report.clone();
         if let Some(w) = &written {
             s.push_str(&format!("\n== Written\n\n  {}", w.display()));
-            if out.secret.is_some() {
+            if out.secret.is_some() && provider.id() == "authentik" {
                 s.push_str(&format!(
                     " (mode 0600: it holds the client secret in plaintext; the {name} worker must be able to read it)"
                 ));
+            } else if out.secret.is_some() {
+                s.push_str(
+                    " (mode 0600: it holds the client secret in plaintext; delete it once used)",
+                );
             }
             s.push('\n');
         }

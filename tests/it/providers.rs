@@ -882,6 +882,26 @@ fn out_writes_each_providers_file() {
             String::from_utf8_lossy(&o.stderr)
         );
         assert!(path.exists(), "{p}");
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(!out.contains("worker"), "{p}: authentik's wording: {out}");
+        let again = Command::new(env!("CARGO_BIN_EXE_oidc-wizard"))
+            .args([
+                "add",
+                "memos",
+                "--provider",
+                p,
+                "--domain",
+                "example.com",
+                "--json",
+                "--yes",
+                "--out",
+            ])
+            .arg(&path)
+            .env_remove("X_AUTHELIA_CONFIG")
+            .output()
+            .expect("runs");
+        let v: Value = serde_json::from_slice(&again.stdout).expect("JSON");
+        assert_eq!(v["file_path"], json!(path.display().to_string()), "{p}");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
