@@ -86,6 +86,11 @@ pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
         }
         return new_file::add_command(&args, provider);
     }
+    if args.apply {
+        return Err(Error::input(
+            "--apply makes Pocket ID's API calls; use it with --provider pocket-id",
+        ));
+    }
     if args.out.is_some() {
         let ids: Vec<_> = crate::provider::all()
             .iter()

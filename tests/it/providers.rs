@@ -911,3 +911,151 @@ fn out_writes_each_providers_file() {
     }
     let _ = PROVIDERS;
 }
+
+// ---- --apply against a stand-in Pocket ID ----------------------------------------------------
+
+/// One HTTP request as the stand-in server saw it.
+#[derive(Debug)]
+struct Seen {
+    line: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+/// A stand-in for Pocket ID's API on a loopback port: answers each request with the next
+/// status (and a JSON body), one connection per request, and returns what it saw.
+fn stand_in(statuses: Vec<u16>) -> (String, std::thread::JoinHandle<Vec<Seen>>) {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let h = std::thread::spawn(move || {
+        let mut seen = vec![];
+        for status in statuses {
+            let (stream, _) = listener.accept().expect("accept");
+            let mut r = BufReader::new(stream.try_clone().expect("clone"));
+            let mut line = String::new();
+            r.read_line(&mut line).expect("line");
+            let mut headers = vec![];
+            loop {
+                let mut h = String::new();
+                r.read_line(&mut h).expect("header");
+                let h = h.trim_end();
+                if h.is_empty() {
+                    break;
+                }
+                if let Some((k, v)) = h.split_once(':') {
+                    headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                }
+            }
+            let len: usize = headers
+                .iter()
+                .find(|(k, _)| k == "content-length")
+                .and_then(|(_, v)| v.parse().ok())
+                .unwrap_or(0);
+            let mut body = vec![0; len];
+            r.read_exact(&mut body).expect("body");
+            let reply = if status < 300 {
+                "{\"id\":\"x\"}".to_string()
+            } else {
+                "{\"error\":\"Client ID is already in use\"}".to_string()
+            };
+            let mut w = stream;
+            write!(
+                w,
+                "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+                reply.len()
+            )
+            .expect("reply");
+            seen.push(Seen {
+                line: line.trim_end().to_string(),
+                headers,
+                body: String::from_utf8_lossy(&body).into_owned(),
+            });
+        }
+        seen
+    });
+    (url, h)
+}
+
+fn apply_run(url: &str, key_file: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_oidc-wizard"))
+        .args([
+            "add",
+            "memos",
+            "--provider",
+            "pocket-id",
+            "--domain",
+            "example.com",
+        ])
+        .args(["--auth-url", url, "--apply", "--json", "--api-key-file"])
+        .arg(key_file)
+        .env_remove("X_AUTHELIA_CONFIG")
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn pocket_id_apply_makes_the_two_calls_with_the_api_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = dir.path().join("key");
+    std::fs::write(&key, "pocket-key-123\n").expect("write");
+    let (url, server) = stand_in(vec![201, 201]);
+    let o = apply_run(&url, &key);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    let seen = server.join().expect("server");
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[0].line, "POST /api/oidc/clients HTTP/1.1");
+    assert_eq!(
+        seen[1].line,
+        "POST /api/oidc/clients/memos/secrets HTTP/1.1"
+    );
+    for s in &seen {
+        assert!(
+            s.headers
+                .contains(&("x-api-key".into(), "pocket-key-123".into())),
+            "{:?}",
+            s.headers
+        );
+    }
+    let created: Value = serde_json::from_str(&seen[0].body).expect("JSON body");
+    assert_eq!(created, v["requests"][0]["body"]);
+    let secret: Value = serde_json::from_str(&seen[1].body).expect("JSON body");
+    assert_eq!(secret["secret"], v["client_secret"]);
+    assert_eq!(v["applied"], true);
+    assert_eq!(v["calls"][1]["status"], 201);
+    assert_eq!(v["issuer"], json!(url));
+}
+
+#[test]
+fn pocket_id_apply_stops_at_a_refusal_with_one_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = dir.path().join("key");
+    std::fs::write(&key, "k\n").expect("write");
+    let (url, server) = stand_in(vec![400]);
+    let o = apply_run(&url, &key);
+    let seen = server.join().expect("server");
+    assert_eq!(seen.len(), 1, "no secret call after the refusal");
+    assert_eq!(o.status.code(), Some(1));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.contains("HTTP 400") && e.contains("Client ID is already in use"),
+        "{e}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_oidc-wizard"))
+        .args([
+            "add",
+            "memos",
+            "--provider",
+            "kanidm",
+            "--domain",
+            "example.com",
+            "--apply",
+        ])
+        .args(["--api-key-file", "/nonexistent"])
+        .output()
+        .expect("runs");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--apply makes Pocket ID's API calls"));
+}

@@ -447,3 +447,64 @@ fn report(
     }
     s
 }
+
+/// What [`apply`] did: each call's method, path and HTTP status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// (method, path, status) per call, in order.
+    pub calls: Vec<(String, String, u16)>,
+}
+
+/// Makes the output's API calls against Pocket ID at `url` with the API key (`X-API-Key`,
+/// `middleware/api_key_auth.go:38`): creates the client, then its secret. Stops at the first
+/// call Pocket ID refuses, with its status and message in one line.
+pub fn apply(url: &HttpUrl, api_key: &str, out: &Output) -> Result<Applied> {
+    let key = api_key.trim();
+    if key.is_empty() || key.chars().any(|c| c.is_control()) {
+        return Err(Error::input(
+            "the API key file is empty or holds more than one line",
+        ));
+    }
+    let requests = out
+        .json
+        .get("requests")
+        .and_then(Value::as_array)
+        .ok_or_else(|| Error::input("this output has no Pocket ID API calls"))?;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(std::time::Duration::from_secs(30)))
+        .build()
+        .into();
+    let mut calls = vec![];
+    for r in requests {
+        let path = r["path"].as_str().unwrap_or_default();
+        let body = serde_json::to_string(&r["body"]).unwrap_or_default();
+        let target = format!("{}{path}", url.base());
+        let mut resp = agent
+            .post(&target)
+            .header("X-API-KEY", key)
+            .header("Content-Type", "application/json")
+            .send(body.as_str())
+            .map_err(|e| Error::input(format!("POST {target}: {e}")))?;
+        let status = resp.status().as_u16();
+        if !(200..300).contains(&status) {
+            let text = resp
+                .body_mut()
+                .with_config()
+                .limit(64 * 1024)
+                .read_to_string()
+                .unwrap_or_default();
+            let msg = serde_json::from_str::<Value>(&text)
+                .ok()
+                .and_then(|v| v.get("error").and_then(Value::as_str).map(str::to_string))
+                .unwrap_or(text);
+            let msg: String = msg.split_whitespace().collect::<Vec<_>>().join(" ");
+            return Err(Error::input(format!(
+                "Pocket ID refused POST {path} with HTTP {status}: {}",
+                if msg.is_empty() { "no message" } else { &msg }
+            )));
+        }
+        calls.push(("POST".to_string(), path.to_string(), status));
+    }
+    Ok(Applied { calls })
+}
