@@ -1059,3 +1059,31 @@ fn pocket_id_apply_stops_at_a_refusal_with_one_line() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--apply makes Pocket ID's API calls"));
 }
+
+#[test]
+fn the_custom_app_builds_on_every_provider_with_its_inputs() {
+    let custom = catalog::find("custom").expect("custom");
+    for p in PROVIDERS {
+        let choice = Choice::new(p, custom, None).expect("custom is supported");
+        let mut req = request(custom, None, None);
+        req.values.insert("name".into(), "Foo".into());
+        req.values
+            .insert("redirect_uris".into(), "https://foo.example.com/cb".into());
+        match *p {
+            "kanidm" => {
+                req.values.insert("group".into(), "foo_people".into());
+            }
+            "keycloak" => {
+                req.values.insert("realm".into(), "home".into());
+            }
+            _ => {}
+        }
+        let o = build(&choice, &req).unwrap_or_else(|e| panic!("{p}: {e}"));
+        assert_eq!(o.redirect_uris, ["https://foo.example.com/cb"], "{p}");
+        match *p {
+            "kanidm" => assert_eq!(o.json["group"], "foo_people"),
+            "keycloak" => assert_eq!(o.json["issuer"], "https://keycloak.example.com/realms/home"),
+            _ => assert!(o.secret.is_some(), "{p}: a confidential custom client"),
+        }
+    }
+}

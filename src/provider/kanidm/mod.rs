@@ -335,9 +335,15 @@ impl Provider for Kanidm {
         } else {
             SecretState::None
         };
-        let mut plan = Plan::build_with(app, setup, resolved, stand_in, ep)?;
+        // The group is Kanidm's input, not the app's (the custom app reads its values).
+        let mut app_inputs = resolved.clone();
+        let group = app_inputs.values.remove(GROUP_KEY);
+        let mut plan = Plan::build_with(app, setup, &app_inputs, stand_in, ep)?;
         check_client(&plan.app_name, &plan.client)?;
         adapt(&mut plan);
+        if let Some(g) = group {
+            plan.resolved.values.insert(GROUP_KEY.into(), g);
+        }
         Ok(output(plan))
     }
 }

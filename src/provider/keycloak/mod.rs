@@ -311,7 +311,10 @@ impl Provider for Keycloak {
             .cloned()
             .unwrap_or_else(|| DEFAULT_REALM.into());
         let ep = endpoints(&resolved.auth_url, &realm);
-        let mut plan = Plan::build_with(app, setup, resolved, secret, ep)?;
+        // The realm is Keycloak's input, not the app's (the custom app reads its values).
+        let mut app_inputs = resolved.clone();
+        app_inputs.values.remove(REALM_KEY);
+        let mut plan = Plan::build_with(app, setup, &app_inputs, secret, ep)?;
         check_client(&plan.app_name, &plan.client)?;
         adapt(&mut plan);
         Ok(output(plan, &realm))
