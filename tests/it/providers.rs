@@ -1087,3 +1087,18 @@ fn the_custom_app_builds_on_every_provider_with_its_inputs() {
         }
     }
 }
+
+#[test]
+fn steps_for_authelias_own_configuration_are_left_out() {
+    // netbird's steps enable CORS under identity_providers.oidc.cors (assets/apps/netbird.yaml).
+    for p in PROVIDERS {
+        let (label, o) = every_output(p)
+            .into_iter()
+            .find(|(l, _)| l == "netbird")
+            .expect("netbird builds");
+        let text = format!("{:?} {:?}", o.plan.steps, o.plan.files);
+        assert!(!text.contains("identity_providers"), "{p} {label}: {text}");
+        assert!(!text.contains("configuration.yml"), "{p} {label}: {text}");
+        assert!(o.notes.iter().any(|n| n.contains("left out")), "{p}");
+    }
+}

@@ -140,7 +140,19 @@ pub fn script(url: &HttpUrl, c: &Client, secret: Option<&str>, app_name: &str) -
 /// catalog says Authelia, and without the notes about Authelia's own configuration.
 fn adapt(plan: &mut Plan) {
     let swap = |s: &str| s.replace("Authelia", NAME);
-    plan.steps = plan.steps.iter().map(|s| swap(s)).collect();
+    // Steps and files for Authelia's own configuration have no counterpart here.
+    let about_authelia =
+        |s: &str| s.contains("identity_providers") || s.contains("configuration.yml");
+    let before = plan.steps.len() + plan.files.len();
+    plan.steps = plan
+        .steps
+        .iter()
+        .filter(|s| !about_authelia(s))
+        .map(|s| swap(s))
+        .collect();
+    plan.files
+        .retain(|(path, _, _)| !path.starts_with("Authelia "));
+    let dropped = before - plan.steps.len() - plan.files.len();
     plan.notes = plan
         .notes
         .iter()
@@ -151,6 +163,11 @@ fn adapt(plan: &mut Plan) {
         if v == "authelia" {
             *v = ID.to_string();
         }
+    }
+    if dropped > 0 {
+        plan.notes.push(format!(
+            "The catalog's steps for Authelia's own configuration ({dropped}) are left out; see {NAME}'s documentation for the same setting, if it has one."
+        ));
     }
     plan.warnings.clear();
     plan.differences.clear();
