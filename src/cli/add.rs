@@ -86,10 +86,21 @@ pub fn run(args: AddArgs, config: Vec<PathBuf>) -> Result<u8> {
         }
         return new_file::add_command(&args, provider);
     }
-    if args.out.is_some() {
+    if args.apply {
         return Err(Error::input(
-            "--out writes an authentik blueprint; use it with --provider authentik",
+            "--apply makes Pocket ID's API calls; use it with --provider pocket-id",
         ));
+    }
+    if args.out.is_some() {
+        let ids: Vec<_> = crate::provider::all()
+            .iter()
+            .filter(|p| !p.edits_configuration())
+            .map(|p| p.id())
+            .collect();
+        return Err(Error::input(format!(
+            "--out writes the file of a provider that takes no configuration.yml; use it with --provider {}",
+            ids.join(", ")
+        )));
     }
     if !config.is_empty() {
         return super::config::add_command(&args, &config);

@@ -25,6 +25,11 @@ pub fn apps(json: bool) -> Result<u8> {
                     "variants": e.variants.iter().map(|v| json!({"id": v.id, "label": v.label})).collect::<Vec<_>>(),
                     "inputs": e.inputs.iter().map(|i| i.key.clone()).collect::<Vec<_>>(),
                     "authentik": crate::provider::authentik::supports(&e.slug),
+                    "providers": crate::provider::all()
+                        .iter()
+                        .filter(|p| p.supports(e).is_ok())
+                        .map(|p| p.id())
+                        .collect::<Vec<_>>(),
                 })
             })
             .collect();

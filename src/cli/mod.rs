@@ -234,9 +234,15 @@ pub struct AddArgs {
     #[arg(long, default_value = "authelia", value_name = "PROVIDER",
           value_parser = clap::builder::PossibleValuesParser::new(crate::provider::all().iter().map(|p| p.id())))]
     pub provider: String,
-    /// authentik: write the blueprint to this file.
+    /// A provider that takes a file (authentik, Pocket ID, Kanidm, Keycloak): write it here.
     #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
+    /// Pocket ID: make the API calls now instead of printing the script (needs --api-key-file).
+    #[arg(long, requires = "api_key_file")]
+    pub apply: bool,
+    /// Pocket ID: the file holding the API key for --apply.
+    #[arg(long, value_name = "PATH", requires = "apply")]
+    pub api_key_file: Option<PathBuf>,
     /// Show the diff of the configuration file and write nothing.
     #[arg(long)]
     pub dry_run: bool,

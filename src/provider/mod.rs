@@ -11,7 +11,10 @@
 //! Each provider is one folder here and imports no other provider:
 //! - [`authelia`]: the client YAML, merged into `configuration.yml` (the configuration work,
 //!   scan, splice, gate, check and the safe write, is [`crate::config`]);
-//! - [`authentik`]: a blueprint file that creates the provider and the application.
+//! - [`authentik`]: a blueprint file that creates the provider and the application;
+//! - [`pocket_id`]: a `curl` script for Pocket ID's admin API;
+//! - [`kanidm`]: the `kanidm system oauth2` commands;
+//! - [`keycloak`]: the client representation for `kcadm.sh` or a partial import.
 //!
 //! # Adding a provider
 //! 1. Make a folder `src/provider/<id>/` with a `mod.rs` that declares a unit struct and
@@ -24,6 +27,9 @@
 
 pub mod authelia;
 pub mod authentik;
+pub mod kanidm;
+pub mod keycloak;
+pub mod pocket_id;
 
 use crate::catalog::{AppEntry, Setup};
 use crate::error::Result;
@@ -130,7 +136,13 @@ pub trait Provider: Sync {
 
 /// Every provider, the default first.
 pub fn all() -> &'static [&'static dyn Provider] {
-    &[&authelia::Authelia, &authentik::Authentik]
+    &[
+        &authelia::Authelia,
+        &authentik::Authentik,
+        &pocket_id::PocketId,
+        &kanidm::Kanidm,
+        &keycloak::Keycloak,
+    ]
 }
 
 /// The provider with this id.

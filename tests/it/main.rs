@@ -26,6 +26,7 @@ mod merge_corpus;
 mod merge_props;
 mod merge_trust;
 mod probe;
+mod providers;
 mod secrets;
 mod seeds;
 mod session_templates;
