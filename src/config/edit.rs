@@ -150,7 +150,11 @@ fn locate<'n>(
             format!("the item found for client '{client_id}' has another id; change it by hand"),
         );
     }
-    let Some(dash) = dash_before(t, item.start) else {
+    let floor = match index {
+        0 => clients.start.line.min(item.start.line),
+        i => items[i - 1].end.line,
+    };
+    let Some(dash) = item_dash(t, item, floor) else {
         return refuse_at(doc, item.start.line, "cannot find the client's dash");
     };
     if !t.text[t.line_start(dash.line)..dash.byte]
@@ -173,6 +177,34 @@ fn locate<'n>(
         },
         rows.len(),
     ))
+}
+
+/// The dash of a block list item: right before it, or alone on an earlier line with only
+/// comments and blank lines between (`-` then `## the id...` then `client_id:`); never above
+/// line `floor`.
+fn item_dash(t: &Text<'_>, item: &Node, floor: usize) -> Option<scan::Pos> {
+    if let Some(d) = dash_before(t, item.start) {
+        return Some(d);
+    }
+    let mut l = item.start.line;
+    while l > floor {
+        l -= 1;
+        let line = t.line(l);
+        match line_kind(line) {
+            (_, LineKind::Blank | LineKind::Comment) => continue,
+            (indent, LineKind::Content) => {
+                let rest = line[indent..].trim_end();
+                return (rest == "-" || rest.starts_with("- ") || rest.starts_with("-\t")).then(
+                    || scan::Pos {
+                        line: l,
+                        col: indent,
+                        byte: t.line_start(l) + indent,
+                    },
+                );
+            }
+        }
+    }
+    None
 }
 
 fn is_blank(t: &Text<'_>, l: usize) -> bool {
@@ -208,28 +240,47 @@ fn trailing_comments(t: &Text<'_>, end_line: usize, col: usize, stop: usize) -> 
     last
 }
 
-/// The byte range of lines `first..=last`, with the blank lines before them when a blank line
-/// follows too (one separator stays); the first item of a list takes the blank lines after it
-/// instead (none then separates the list's key from its new first item). A range that ends the
-/// file without a line break takes the break before it instead.
+/// Where the lines removed are in their list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum At {
+    /// The first item: takes the blank lines after it (none then separates the list's key from
+    /// its new first item).
+    First,
+    /// The last item: takes the blank lines before it (they separated it from the one before).
+    Last,
+    /// Anywhere else: takes the blank lines before it when blank lines follow too (one
+    /// separator stays).
+    Other,
+}
+
+/// The byte range of lines `first..=last`, with the blank lines around them that `at` says. A
+/// range that ends the file without a line break takes the break before it instead.
 fn lines_range(
     t: &Text<'_>,
     mut first: usize,
     mut last: usize,
     stop: usize,
-    first_in_list: bool,
+    at: At,
 ) -> (usize, usize) {
     let blank_after = last + 1 < stop && is_blank(t, last + 1);
-    if blank_after {
-        if first_in_list && (first == 0 || !is_blank(t, first - 1)) {
+    let blank_before = first > 0 && is_blank(t, first - 1);
+    match at {
+        At::First if blank_after && !blank_before => {
             while last + 1 < stop && is_blank(t, last + 1) {
                 last += 1;
             }
-        } else {
+        }
+        At::Last => {
             while first > 0 && is_blank(t, first - 1) {
                 first -= 1;
             }
         }
+        _ if blank_after => {
+            while first > 0 && is_blank(t, first - 1) {
+                first -= 1;
+            }
+        }
+        _ => {}
     }
     let start = t.line_start(first);
     let end = t.line_end_incl(last);
@@ -347,7 +398,14 @@ pub fn remove(doc: &Document, client_id: &str) -> Result<Removal> {
     let stop = stop_line(&t, &parsed);
     let first = introducing_comments(&t, tg.dash.line, tg.dash.col, tg.index == 0);
     let last = trailing_comments(&t, tg.item.end.line, tg.dash.col, stop);
-    let (start, end) = lines_range(&t, first, last, stop, tg.index == 0);
+    let at = if tg.index == 0 {
+        At::First
+    } else if tg.index + 1 == tg.items.len() {
+        At::Last
+    } else {
+        At::Other
+    };
+    let (start, end) = lines_range(&t, first, last, stop, at);
     let mut edits = vec![Edit {
         start,
         end,
@@ -433,7 +491,7 @@ pub fn remove(doc: &Document, client_id: &str) -> Result<Removal> {
         }
         let first = introducing_comments(&t, node_key.start.line, col, false);
         let last = trailing_comments(&t, node_end, col, stop);
-        let (s, e) = lines_range(&t, first, last, stop, false);
+        let (s, e) = lines_range(&t, first, last, stop, At::Other);
         edits.push(Edit {
             start: s,
             end: e,
@@ -862,7 +920,6 @@ pub fn edit(doc: &Document, client_id: &str, req: &EditRequest) -> Result<Edited
             ),
         );
     }
-    let _ = tg.items;
     keys.dedup();
     let intended = Intended {
         hmac_secret: None,
@@ -1098,7 +1155,7 @@ fn remove_list_item(doc: &Document, t: &Text<'_>, list: &Node, n: &Node) -> Resu
                 "that redirect URI is not on a line of its own; change it by hand",
             );
         }
-        let (start, end) = lines_range(t, dash.line, n.end.line, 0, false);
+        let (start, end) = lines_range(t, dash.line, n.end.line, 0, At::Other);
         return Ok(Edit {
             start,
             end,

@@ -19,6 +19,7 @@ mod config_sources;
 mod config_write;
 mod false_refusals;
 mod manage;
+mod manage_edit;
 mod merge_cases;
 mod merge_corpus;
 mod merge_props;
