@@ -1074,6 +1074,85 @@ mod tests {
         assert_eq!(check_whole(old, new, &append()), Ok(()));
     }
 
+    fn change(client: ClientChange) -> Intended {
+        Intended {
+            hmac_secret: None,
+            jwks: None,
+            additions: vec![],
+            client,
+        }
+    }
+
+    const THREE: &str = "identity_providers:\n  oidc:\n    claims_policies:\n      p:\n        id_token: ['email']\n      q:\n        id_token: ['groups']\n    clients:\n      - client_id: a\n      - client_id: b\n        claims_policy: p\n      - client_id: c\n";
+
+    #[test]
+    fn a_removal_must_take_exactly_the_item_and_its_orphans() {
+        let want = change(ClientChange::Remove {
+            index: 1,
+            orphans: vec![vec!["claims_policies".into(), "p".into()]],
+        });
+        let good = THREE
+            .replace("      - client_id: b\n        claims_policy: p\n", "")
+            .replace("      p:\n        id_token: ['email']\n", "");
+        assert_eq!(run(THREE, &good, &want), Ok(()));
+        assert_eq!(check_whole(THREE, &good, &want), Ok(()));
+        // Another item removed instead, or the orphan kept, or another entry gone too.
+        let wrong_item = THREE
+            .replace("      - client_id: c\n", "")
+            .replace("      p:\n        id_token: ['email']\n", "");
+        assert!(run(THREE, &wrong_item, &want).is_err());
+        assert!(check_whole(THREE, &wrong_item, &want).is_err());
+        let kept = THREE.replace("      - client_id: b\n        claims_policy: p\n", "");
+        assert!(run(THREE, &kept, &want).is_err());
+        assert!(check_whole(THREE, &kept, &want).is_err());
+        let more = good.replace("      q:\n        id_token: ['groups']\n", "      q: {}\n");
+        assert!(run(THREE, &more, &want).is_err());
+        assert!(check_whole(THREE, &more, &want).is_err());
+        // A whole section as the orphan.
+        let whole = change(ClientChange::Remove {
+            index: 1,
+            orphans: vec![vec!["claims_policies".into()]],
+        });
+        let no_section = "identity_providers:\n  oidc:\n    clients:\n      - client_id: a\n      - client_id: c\n";
+        assert_eq!(run(THREE, no_section, &whole), Ok(()));
+        assert_eq!(check_whole(THREE, no_section, &whole), Ok(()));
+    }
+
+    #[test]
+    fn key_edits_must_be_exactly_the_ones_intended() {
+        let want = change(ClientChange::SetKeys(
+            0,
+            vec![
+                KeyEdit::Set("consent_mode".into(), json!("implicit")),
+                KeyEdit::Push("redirect_uris".into(), "https://n/cb".into()),
+                KeyEdit::RemoveAt("redirect_uris".into(), 0),
+            ],
+        ));
+        let old = "identity_providers:\n  oidc:\n    clients:\n      - client_id: a\n        redirect_uris:\n          - https://o/cb\n";
+        let good = "identity_providers:\n  oidc:\n    clients:\n      - client_id: a\n        redirect_uris:\n          - 'https://n/cb'\n        consent_mode: 'implicit'\n";
+        assert_eq!(run(old, good, &want), Ok(()));
+        assert_eq!(check_whole(old, good, &want), Ok(()));
+        // The old URI kept, another value, a plain `true` where a string was meant.
+        let kept = good.replace(
+            "          - 'https://n/cb'\n",
+            "          - https://o/cb\n          - 'https://n/cb'\n",
+        );
+        assert!(run(old, &kept, &want).is_err());
+        assert!(check_whole(old, &kept, &want).is_err());
+        let other = good.replace("'implicit'", "'explicit'");
+        assert!(run(old, &other, &want).is_err());
+        assert!(check_whole(old, &other, &want).is_err());
+        let typed = change(ClientChange::SetKeys(
+            0,
+            vec![KeyEdit::Set("public".into(), json!("true"))],
+        ));
+        let plain = old.replace(
+            "      - client_id: a\n",
+            "      - client_id: a\n        public: true\n",
+        );
+        assert!(run(old, &plain, &typed).is_err());
+    }
+
     #[test]
     fn libyaml_resolves_merge_keys() {
         // The HMAC secret comes through `<<`: one written beside it would replace it.
