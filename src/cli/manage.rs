@@ -315,6 +315,10 @@ pub struct EditArgs {
     /// Authorization policy: one_factor, two_factor or one of the configuration's authorization_policies.
     #[arg(long, value_name = "P")]
     pub policy: Option<String>,
+    /// Limit the client to a group (repeatable): creates or reuses authorization_policies.<app>
+    /// (default_policy deny, one rule for the groups at --policy's factor, default two_factor).
+    #[arg(long, value_name = "G")]
+    pub group: Vec<String>,
     /// Consent: explicit (ask every time; Authelia's default), implicit (never ask) or
     /// pre-configured[:DURATION] (ask once, remember for DURATION, e.g. pre-configured:1w).
     #[arg(long, value_name = "MODE")]
@@ -455,6 +459,7 @@ pub fn edit(paths: &[PathBuf], a: &EditArgs) -> Result<u8> {
         remove_redirect_uris: a.remove_redirect_uri.clone(),
         policy: a.policy.clone(),
         consent: a.consent.clone(),
+        groups: a.group.clone(),
     };
     let sources = load_sources(paths)?;
     let doc = sources.target();

@@ -49,6 +49,27 @@ pub struct EditRequest {
     pub policy: Option<String>,
     /// `--consent`: explicit, implicit or pre-configured[:DURATION].
     pub consent: Option<String>,
+    /// `--group`: limit the client to these groups, through `authorization_policies.<name>`
+    /// (created, or reused when it holds exactly that rule) with `default_policy: deny` and one
+    /// rule for the groups at the factor `policy` names (default two_factor).
+    pub groups: Vec<String>,
+}
+
+/// The authorization policy that lets only `groups` in, at `factor`: Authelia reads a list of
+/// subjects as any of them (schema/keys.go: `authorization_policies.*.rules[].subject`).
+pub fn group_policy(groups: &[String], factor: &str) -> Json {
+    let subjects: Vec<Json> = groups
+        .iter()
+        .map(|g| Json::String(format!("group:{g}")))
+        .collect();
+    let subject = match subjects.as_slice() {
+        [one] => one.clone(),
+        _ => Json::Array(subjects),
+    };
+    serde_json::json!({
+        "default_policy": "deny",
+        "rules": [{"policy": factor, "subject": subject}],
+    })
 }
 
 /// The keys `--consent` sets: `consent_mode`, and `pre_configured_consent_duration` when a
@@ -329,6 +350,12 @@ fn finish(
         new_full.push('\u{feff}');
     }
     new_full.push_str(&splice::apply(t.text, &edits));
+    if new_full == full {
+        return refuse(
+            doc,
+            "already holds that: nothing would change, so nothing was written",
+        );
+    }
     let nt = Text::new(&new_full);
     let new_parsed = scan::scan(&nt).map_err(|e| {
         Error::file(
@@ -631,7 +658,7 @@ pub fn edit(doc: &Document, client_id: &str, req: &EditRequest) -> Result<Edited
     let (t, parsed) = super::parse_text(&doc.path, full)?;
     let (tg, _) = locate(doc, &t, parsed.root.as_ref(), client_id)?;
     let v = gate::parse_first(&t.masked).map_err(|m| Error::file(&doc.path, m))?;
-    let ctx = context_of(&v);
+    let mut ctx = context_of(&v);
     let item_value = v
         .get("identity_providers")
         .and_then(|x| x.get("oidc"))
@@ -666,7 +693,58 @@ pub fn edit(doc: &Document, client_id: &str, req: &EditRequest) -> Result<Edited
         let value = typed(k, raw.trim(), existing).map_err(Error::input)?;
         ops.push(Op::Set(k.to_string(), value));
     }
-    if let Some(p) = &req.policy {
+    let mut additions = vec![];
+    let mut group_edit: Option<(String, Json)> = None;
+    if !req.groups.is_empty() {
+        let factor = req.policy.as_deref().map(str::trim).unwrap_or("two_factor");
+        if !matches!(factor, "one_factor" | "two_factor") {
+            return Err(Error::input(format!(
+                "--group takes --policy one_factor or two_factor (the factor its members need), not '{factor}'"
+            )));
+        }
+        if let Some(g) = req
+            .groups
+            .iter()
+            .find(|g| g.trim().is_empty() || g.contains(['\'', '"', '\n']))
+        {
+            return Err(Error::input(format!(
+                "--group '{g}': expected a group name"
+            )));
+        }
+        let rows = clients::list(doc)?;
+        let name = rows
+            .iter()
+            .find(|r| r.client_id == client_id)
+            .and_then(|r| r.app.clone())
+            .unwrap_or_else(|| client_id.to_string());
+        let want = group_policy(&req.groups, factor);
+        let existing = v
+            .get("identity_providers")
+            .and_then(|x| x.get("oidc"))
+            .and_then(|x| x.get("authorization_policies"))
+            .and_then(|x| x.get(name.as_str()));
+        match existing {
+            Some(e) if serde_json::to_value(e).ok().as_ref() == Some(&want) => {}
+            Some(_) => {
+                return refuse(
+                    doc,
+                    format!(
+                        "has an authorization policy '{name}' with other rules; point the client at it with --policy {name}, or change it by hand"
+                    ),
+                );
+            }
+            None => group_edit = Some((name.clone(), want.clone())),
+        }
+        if let Some((n, value)) = &group_edit {
+            additions.push(crate::plan::Addition {
+                top_level: false,
+                section: vec!["authorization_policies".into()],
+                name: n.clone(),
+                value: value.clone(),
+            });
+        }
+        ops.push(Op::Set("authorization_policy".into(), Json::String(name)));
+    } else if let Some(p) = &req.policy {
         let p = p.trim();
         let known = matches!(p, "one_factor" | "two_factor") || ctx.policies.iter().any(|x| x == p);
         if !known {
@@ -698,7 +776,7 @@ pub fn edit(doc: &Document, client_id: &str, req: &EditRequest) -> Result<Edited
     }
     if ops.is_empty() {
         return Err(Error::input(
-            "edit needs a change: --set KEY=VALUE, --add-redirect-uri, --remove-redirect-uri, --policy or --consent",
+            "edit needs a change: --set KEY=VALUE, --add-redirect-uri, --remove-redirect-uri, --policy, --group or --consent",
         ));
     }
     let mut seen: Vec<&str> = vec![];
@@ -901,8 +979,16 @@ pub fn edit(doc: &Document, client_id: &str, req: &EditRequest) -> Result<Edited
         });
     }
 
+    // The new authorization policy, into its section (created before `clients:` when missing).
+    if let Some((name, value)) = &group_edit {
+        edits.push(policy_edit(doc, &t, tg.oidc, name, value, style)?);
+    }
+
     // The client after the change must pass Authelia's rules as well as before.
     let before = errors_of(&item_value, &ctx);
+    if let Some((name, _)) = &group_edit {
+        ctx.policies.push(name.clone());
+    }
     let mut after_value = item_value.clone();
     if let Value::Mapping(m) = &mut after_value {
         for e in &key_edits {
@@ -924,11 +1010,82 @@ pub fn edit(doc: &Document, client_id: &str, req: &EditRequest) -> Result<Edited
     let intended = Intended {
         hmac_secret: None,
         jwks: None,
-        additions: vec![],
+        additions,
         client: ClientChange::SetKeys(tg.index, key_edits),
     };
     let output = finish(doc, &t, &parsed, edits, intended, vec![])?;
     Ok(Edited { output, keys })
+}
+
+/// The edit that adds `authorization_policies.<name>`: after the section's last entry, or a new
+/// section before the `clients:` key (and the comments that introduce it).
+fn policy_edit(
+    doc: &Document,
+    t: &Text<'_>,
+    oidc: &Node,
+    name: &str,
+    value: &Json,
+    style: crate::render::Style,
+) -> Result<Edit> {
+    let mut entry = serde_json::Map::new();
+    entry.insert(name.to_string(), value.clone());
+    let mut lines = vec![];
+    let at = match oidc.get("authorization_policies") {
+        Some((k, sec)) => {
+            let Kind::Map(entries, false) = &sec.kind else {
+                return refuse_at(
+                    doc,
+                    k.start.line,
+                    "authorization_policies is not a block mapping with entries; add the policy by hand",
+                );
+            };
+            let (Some((ek, _)), Some((_, lv))) = (entries.first(), entries.last()) else {
+                return refuse_at(
+                    doc,
+                    k.start.line,
+                    "authorization_policies is empty; add the policy by hand",
+                );
+            };
+            if oidc.count("authorization_policies") > 1 || sec.anchor != 0 {
+                return refuse_at(
+                    doc,
+                    k.start.line,
+                    "authorization_policies is written twice or carries an anchor; add the policy by hand",
+                );
+            }
+            yaml::write_map(&mut lines, &entry, ek.start.col, style, None);
+            t.line_end_incl(lv.end.line)
+        }
+        None => {
+            let Some((ck, _)) = oidc.get("clients") else {
+                return refuse(
+                    doc,
+                    "has no clients key to put authorization_policies before",
+                );
+            };
+            let mut section = serde_json::Map::new();
+            section.insert("authorization_policies".into(), Json::Object(entry));
+            yaml::write_map(&mut lines, &section, ck.start.col, style, None);
+            let mut l = ck.start.line;
+            while l > 0 && line_kind(t.line(l - 1)) == (ck.start.col, LineKind::Comment) {
+                l -= 1;
+            }
+            t.line_start(l)
+        }
+    };
+    let mut text = String::new();
+    if at == t.text.len() && !t.ends_with_break() {
+        text.push_str(t.eol);
+    }
+    for l in &lines {
+        text.push_str(l);
+        text.push_str(t.eol);
+    }
+    Ok(Edit {
+        start: at,
+        end: at,
+        text,
+    })
 }
 
 /// The edit that sets the value node `n` of `key` to `value`: a one-line scalar or flow list in

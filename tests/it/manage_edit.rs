@@ -649,3 +649,73 @@ fn remove_and_edit_through_the_binary_write_with_a_backup_and_refuse_a_file_chan
             .ends_with("# edited meanwhile\n")
     );
 }
+
+#[test]
+fn edit_group_creates_or_reuses_the_apps_authorization_policy() {
+    let text = format!(
+        "identity_providers:\n  oidc:\n    # the clients\n    clients:\n      - client_id: memos\n        client_secret: '{DIGEST}'\n        redirect_uris: ['https://memos.example.com/auth/callback']\n        token_endpoint_auth_method: client_secret_post\n      - client_id: other\n        client_secret: '{DIGEST}'\n        redirect_uris: ['https://o.example.com/cb']\n"
+    );
+    let req = EditRequest {
+        groups: vec!["family".into(), "admins".into()],
+        policy: Some("one_factor".into()),
+        ..Default::default()
+    };
+    let out = edit::edit(&doc(&text), "memos", &req).unwrap();
+    let new = String::from_utf8(out.output.bytes).unwrap();
+    // The section goes before `clients:` and the comment that introduces it; the client names
+    // it (the policy is named after the catalog app it matches).
+    assert_eq!(
+        new,
+        text.replace(
+            "    # the clients\n",
+            "    authorization_policies:\n      memos:\n        default_policy: 'deny'\n        rules:\n          - policy: 'one_factor'\n            subject:\n              - 'group:family'\n              - 'group:admins'\n    # the clients\n"
+        )
+        .replace(
+            "        token_endpoint_auth_method: client_secret_post\n",
+            "        token_endpoint_auth_method: client_secret_post\n        authorization_policy: 'memos'\n"
+        )
+    );
+    let v = reading(&new);
+    assert_eq!(
+        oidc_of(&v)["authorization_policies"]["memos"]["rules"][0]["subject"][1],
+        "group:admins"
+    );
+    // Removing the client takes the policy only it names with it.
+    let gone = edit::remove(&doc(&new), "memos").unwrap();
+    assert_eq!(gone.orphans_removed, ["authorization_policies.memos"]);
+    assert_eq!(
+        String::from_utf8(gone.output.bytes).unwrap(),
+        text.replace(
+            &format!("      - client_id: memos\n        client_secret: '{DIGEST}'\n        redirect_uris: ['https://memos.example.com/auth/callback']\n        token_endpoint_auth_method: client_secret_post\n"),
+            ""
+        )
+    );
+    // Again on the result: the policy is there already with those rules, nothing changes.
+    let e = edit::edit(&doc(&new), "memos", &req)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("nothing would change"), "{e}");
+    // The other client gets its own entry in the section that now exists.
+    let req = EditRequest {
+        groups: vec!["family".into()],
+        ..Default::default()
+    };
+    let out = edit::edit(&doc(&new), "other", &req).unwrap();
+    let v = reading(&String::from_utf8(out.output.bytes).unwrap());
+    let p = &oidc_of(&v)["authorization_policies"]["other"];
+    assert_eq!(p["default_policy"], "deny");
+    assert_eq!(p["rules"][0]["policy"], "two_factor");
+    assert_eq!(p["rules"][0]["subject"], "group:family");
+    // A policy of that name with other rules is not reused.
+    let e = edit::edit(&doc(&new), "memos", &req)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("other rules"), "{e}");
+    // The factor must be one_factor or two_factor.
+    let req = EditRequest {
+        groups: vec!["family".into()],
+        policy: Some("memos".into()),
+        ..Default::default()
+    };
+    assert!(edit::edit(&doc(&new), "other", &req).is_err());
+}
