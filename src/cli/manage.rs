@@ -466,11 +466,13 @@ pub fn edit(paths: &[PathBuf], a: &EditArgs) -> Result<u8> {
     let path = doc.path.as_path();
     let edited = config::edit::edit(doc, &a.client_id, &req)?;
     let change = &edited.output;
+    sources.check_merge(change)?;
     let Some(written) = write_change(doc, change, a.dry_run, a.yes, a.keep)? else {
         return Ok(exit::ERROR);
     };
     let mut extra = serde_json::Map::new();
     extra.insert("keys".into(), json!(edited.keys));
+    extra.insert("added".into(), json!(change.additions_added));
     report_change(
         path,
         (&a.client_id, a.dry_run, a.json),

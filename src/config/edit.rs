@@ -123,6 +123,12 @@ fn locate<'n>(
     root: Option<&'n Node>,
     client_id: &str,
 ) -> Result<(Target<'n>, usize)> {
+    if super::is_sops_encrypted(doc) {
+        return refuse(
+            doc,
+            "is SOPS-encrypted and any edit breaks its MAC: change the client with 'sops edit'",
+        );
+    }
     let rows = clients::list(doc)?;
     let row = clients::find(&rows, client_id, &doc.path)?;
     let index = rows
@@ -386,11 +392,17 @@ fn finish(
         ClientChange::Remove { .. } => super::Action::Removed,
         _ => super::Action::Edited,
     };
+    let additions_added = intended
+        .additions
+        .iter()
+        .map(|a| format!("{}.{}", a.section.join("."), a.name))
+        .collect();
     Ok(MergeOutput {
         bytes: new_full.into_bytes(),
         diff,
         warnings,
         action,
+        additions_added,
         ..MergeOutput::default()
     })
 }
