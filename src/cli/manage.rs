@@ -286,3 +286,214 @@ pub fn rotate(paths: &[PathBuf], a: &RotateArgs) -> Result<u8> {
     let _ = writeln!(so, "\n  Restart Authelia to load the change.");
     Ok(exit::OK)
 }
+
+/// What `remove` was asked.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RemoveArgs {
+    /// The client's id.
+    #[arg(value_name = "CLIENT_ID")]
+    pub client_id: String,
+    /// Show the diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write without asking (needed when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How many backups to keep after the write.
+    #[arg(long, value_name = "N", default_value_t = crate::config::backups::DEFAULT_KEEP)]
+    pub keep: usize,
+}
+
+/// What `edit` was asked.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EditArgs {
+    /// The client's id.
+    #[arg(value_name = "CLIENT_ID")]
+    pub client_id: String,
+    /// A key of the client to set, as KEY=VALUE (repeatable; a list key takes a comma-separated list).
+    #[arg(long = "set", value_name = "KEY=VALUE")]
+    pub set: Vec<String>,
+    /// A redirect URI to add (repeatable).
+    #[arg(long, value_name = "U")]
+    pub add_redirect_uri: Vec<String>,
+    /// A redirect URI to remove (repeatable).
+    #[arg(long, value_name = "U")]
+    pub remove_redirect_uri: Vec<String>,
+    /// Authorization policy: one_factor, two_factor or one of the configuration's authorization_policies.
+    #[arg(long, value_name = "P")]
+    pub policy: Option<String>,
+    /// Limit the client to a group (repeatable): creates or reuses authorization_policies.<app>
+    /// (default_policy deny, one rule for the groups at --policy's factor, default two_factor).
+    #[arg(long, value_name = "G")]
+    pub group: Vec<String>,
+    /// Consent: explicit (ask every time; Authelia's default), implicit (never ask) or
+    /// pre-configured[:DURATION] (ask once, remember for DURATION, e.g. pre-configured:1w).
+    #[arg(long, value_name = "MODE")]
+    pub consent: Option<String>,
+    /// Show the diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write without asking (needed when stdin is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// How many backups to keep after the write.
+    #[arg(long, value_name = "N", default_value_t = crate::config::backups::DEFAULT_KEEP)]
+    pub keep: usize,
+}
+
+/// Shows the diff (dry run), or asks and writes: what `remove` and `edit` share with `rotate`.
+/// `None` when the user said no.
+fn write_change(
+    doc: &config::Document,
+    change: &config::MergeOutput,
+    dry_run: bool,
+    yes: bool,
+    keep: usize,
+) -> Result<Option<Option<config::Written>>> {
+    let path = doc.path.as_path();
+    if dry_run {
+        return Ok(Some(None));
+    }
+    if !yes && !confirm(path, &change.diff, &change.warnings)? {
+        return Ok(None);
+    }
+    let w = config::write_with(
+        doc,
+        change,
+        config::WriteOptions::default(),
+        std::time::SystemTime::now(),
+    )?;
+    backups::prune(path, keep);
+    Ok(Some(Some(w)))
+}
+
+/// Prints what `remove` or `edit` did, as rotate does (`--json`: one object).
+fn report_change(
+    path: &Path,
+    a: (&str, bool, bool),
+    change: &config::MergeOutput,
+    written: Option<&config::Written>,
+    mut extra: serde_json::Map<String, serde_json::Value>,
+    headline: &str,
+) {
+    let (client_id, dry_run, json_out) = a;
+    if json_out {
+        extra.insert("client_id".into(), json!(client_id));
+        extra.insert("config_path".into(), json!(path.display().to_string()));
+        extra.insert("action".into(), json!(change.action.as_str()));
+        extra.insert("written".into(), json!(written.is_some()));
+        extra.insert(
+            "backup_path".into(),
+            json!(written.map(|w| w.backup_path.display().to_string())),
+        );
+        extra.insert("diff".into(), json!(change.diff));
+        extra.insert("warnings".into(), json!(change.warnings));
+        print_json(&serde_json::Value::Object(extra));
+        return;
+    }
+    let mut so = std::io::stdout().lock();
+    if dry_run {
+        let _ = write!(so, "{}", change.diff);
+        for w in &change.warnings {
+            eprintln!("warning: {w}");
+        }
+        eprintln!("dry run: nothing was written to {}", path.display());
+        return;
+    }
+    let backup = written
+        .map(|w| w.backup_path.display().to_string())
+        .unwrap_or_default();
+    let _ = writeln!(
+        so,
+        "== Authelia: {headline} in {}\n\n  backup: {backup}",
+        path.display()
+    );
+    for w in &change.warnings {
+        let _ = writeln!(so, "  warning: {w}");
+    }
+    let _ = writeln!(so, "\n  Restart Authelia to load the change.");
+}
+
+/// `oidc-wizard remove <CLIENT_ID> --config PATH`: the client's lines go, and the claims and
+/// authorization policies only it named.
+pub fn remove(paths: &[PathBuf], a: &RemoveArgs) -> Result<u8> {
+    let sources = load_sources(paths)?;
+    let doc = sources.target();
+    let path = doc.path.as_path();
+    let removal = config::edit::remove(doc, &a.client_id)?;
+    let change = &removal.output;
+    let Some(written) = write_change(doc, change, a.dry_run, a.yes, a.keep)? else {
+        return Ok(exit::ERROR);
+    };
+    let mut extra = serde_json::Map::new();
+    extra.insert("removed".into(), json!(removal.orphans_removed));
+    let also = if removal.orphans_removed.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " with what only it used ({})",
+            removal.orphans_removed.join(", ")
+        )
+    };
+    report_change(
+        path,
+        (&a.client_id, a.dry_run, a.json),
+        change,
+        written.as_ref(),
+        extra,
+        &format!("client '{}' was removed{also}", a.client_id),
+    );
+    Ok(exit::OK)
+}
+
+/// `oidc-wizard edit <CLIENT_ID> --config PATH [--set KEY=VALUE]... [--add-redirect-uri U]
+/// [--remove-redirect-uri U] [--policy P] [--consent MODE]`: only the lines of those keys
+/// change.
+pub fn edit(paths: &[PathBuf], a: &EditArgs) -> Result<u8> {
+    let mut set = vec![];
+    for s in &a.set {
+        let Some((k, v)) = s.split_once('=') else {
+            return Err(Error::Usage(format!("--set {s}: expected KEY=VALUE")));
+        };
+        set.push((k.to_string(), v.to_string()));
+    }
+    let req = config::edit::EditRequest {
+        set,
+        add_redirect_uris: a.add_redirect_uri.clone(),
+        remove_redirect_uris: a.remove_redirect_uri.clone(),
+        policy: a.policy.clone(),
+        consent: a.consent.clone(),
+        groups: a.group.clone(),
+    };
+    let sources = load_sources(paths)?;
+    let doc = sources.target();
+    let path = doc.path.as_path();
+    let edited = config::edit::edit(doc, &a.client_id, &req)?;
+    let change = &edited.output;
+    sources.check_merge(change)?;
+    let Some(written) = write_change(doc, change, a.dry_run, a.yes, a.keep)? else {
+        return Ok(exit::ERROR);
+    };
+    let mut extra = serde_json::Map::new();
+    extra.insert("keys".into(), json!(edited.keys));
+    extra.insert("added".into(), json!(change.additions_added));
+    report_change(
+        path,
+        (&a.client_id, a.dry_run, a.json),
+        change,
+        written.as_ref(),
+        extra,
+        &format!(
+            "client '{}' changed ({})",
+            a.client_id,
+            edited.keys.join(", ")
+        ),
+    );
+    Ok(exit::OK)
+}

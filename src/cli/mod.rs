@@ -13,6 +13,7 @@ mod probe;
 pub mod ship;
 
 pub use add::request_of;
+pub use manage::{EditArgs, RemoveArgs};
 
 use crate::error::{Error, Result};
 use crate::exit;
@@ -130,6 +131,10 @@ pub enum Command {
     },
     /// Write a first Authelia setup into a directory: configuration, secrets, users, compose file.
     Init(InitArgs),
+    /// Remove a client: its lines, and the claims and authorization policies only it used.
+    Remove(RemoveArgs),
+    /// Change some keys of a client: only their lines change.
+    Edit(Box<EditArgs>),
     /// Put a backup of the configuration back (the newest by default), through the safe write.
     Restore {
         /// The backup to put back (default: the newest <name>.bak.<time> beside the file).
@@ -411,6 +416,8 @@ pub fn run(cli: Cli, wizard: impl FnOnce(Wizard) -> Result<u8>) -> Result<u8> {
                 keep,
             },
         ),
+        Some(Command::Remove(a)) => manage::remove(&needs_config(cli.config, "remove")?, &a),
+        Some(Command::Edit(a)) => manage::edit(&needs_config(cli.config, "edit")?, &a),
         Some(Command::Restore {
             backup,
             list,

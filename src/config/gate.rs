@@ -23,6 +23,27 @@ pub enum ClientChange {
     Replace(usize, Json),
     /// Item `i`'s secret key (`client_secret` or `secret`) set to a new value.
     SetSecret(usize, String, String),
+    /// Item `index` removed, and with it the entries under `oidc` at `orphans` (each a path
+    /// of keys, `["claims_policies", "app"]`, or a whole section, `["claims_policies"]`).
+    Remove {
+        /// The item.
+        index: usize,
+        /// The entries only it used.
+        orphans: Vec<Vec<String>>,
+    },
+    /// Item `i`'s keys changed, one edit after the other.
+    SetKeys(usize, Vec<KeyEdit>),
+}
+
+/// One change to a key of a client item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum KeyEdit {
+    /// The key set to a value (added when missing).
+    Set(String, Json),
+    /// A string appended to the list under the key.
+    Push(String, String),
+    /// Item `n` of the list under the key removed.
+    RemoveAt(String, usize),
 }
 
 /// The intended change of a merge.
@@ -293,7 +314,10 @@ fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>,
     let mut anchors = Vec::new();
     let item = match &change.client {
         ClientChange::Append(_) => None,
-        ClientChange::Replace(i, _) | ClientChange::SetSecret(i, ..) => Some(*i),
+        ClientChange::Replace(i, _)
+        | ClientChange::SetSecret(i, ..)
+        | ClientChange::SetKeys(i, _)
+        | ClientChange::Remove { index: i, .. } => Some(*i),
     };
     path_anchors(&doc, item, &mut anchors);
     if !anchors.is_empty() && uses_alias(&doc, &anchors) {
@@ -320,6 +344,11 @@ fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>,
     for a in change.additions.iter().filter(|a| !a.top_level) {
         add_entry_sem(oidc, "oidc", a)?;
     }
+    if let ClientChange::Remove { orphans, .. } = &change.client {
+        for p in orphans {
+            remove_sem(oidc, p)?;
+        }
+    }
     let clients = child(oidc, "clients", "oidc", true)?;
     let Sem::Seq(list) = clients else {
         return Err("clients is not a list".into());
@@ -336,8 +365,98 @@ fn expected_sem<'a>(old: Option<&'a Node>, change: &Intended) -> Result<Sem<'a>,
                 "client",
             )?;
         }
+        ClientChange::Remove { index, .. } => {
+            if *index >= list.len() {
+                return Err("no such client".into());
+            }
+            list.remove(*index);
+        }
+        ClientChange::SetKeys(i, edits) => {
+            let item = list.get_mut(*i).ok_or("no such client")?;
+            for e in edits {
+                key_edit_sem(item, e)?;
+            }
+        }
     }
     Ok(doc)
+}
+
+/// Removes the key at `path` (keys under `m`).
+fn remove_sem(mut m: &mut Sem<'_>, path: &[String]) -> Result<(), String> {
+    let Some((last, init)) = path.split_last() else {
+        return Err("an empty path".into());
+    };
+    for key in init {
+        if let Sem::Anchored(_, inner) = m {
+            m = inner;
+        }
+        let Sem::Map(entries) = m else {
+            return Err(format!("{key}: not a mapping"));
+        };
+        m = entries
+            .iter_mut()
+            .find(|(k, _)| key_is(k, key))
+            .map(|(_, v)| v)
+            .ok_or_else(|| format!("no {key}"))?;
+    }
+    if let Sem::Anchored(_, inner) = m {
+        m = inner;
+    }
+    let Sem::Map(entries) = m else {
+        return Err(format!("{}: not a mapping", init.join(".")));
+    };
+    let at = entries
+        .iter()
+        .position(|(k, _)| key_is(k, last))
+        .ok_or_else(|| format!("no {}", path.join(".")))?;
+    entries.remove(at);
+    Ok(())
+}
+
+/// The list under `key` of a client item.
+fn list_sem<'s, 'a>(mut item: &'s mut Sem<'a>, key: &str) -> Result<&'s mut Vec<Sem<'a>>, String> {
+    if let Sem::Anchored(_, inner) = item {
+        item = inner;
+    }
+    let Sem::Map(entries) = item else {
+        return Err("the client is not a mapping".into());
+    };
+    if !entries.iter().any(|(k, _)| key_is(k, key)) {
+        entries.push((
+            Sem::Scalar(Cow::Owned(key.to_string()), true),
+            Sem::Seq(Vec::new()),
+        ));
+    }
+    let mut v = entries
+        .iter_mut()
+        .find(|(k, _)| key_is(k, key))
+        .map(|(_, v)| v)
+        .ok_or("lost key")?;
+    if let Sem::Anchored(_, inner) = v {
+        v = inner;
+    }
+    match v {
+        Sem::Seq(items) => Ok(items),
+        _ => Err(format!("client.{key} is not a list")),
+    }
+}
+
+fn key_edit_sem(item: &mut Sem<'_>, e: &KeyEdit) -> Result<(), String> {
+    match e {
+        KeyEdit::Set(key, v) => set(item, key, from_json(v), "client"),
+        KeyEdit::Push(key, s) => {
+            list_sem(item, key)?.push(Sem::Scalar(Cow::Owned(s.clone()), false));
+            Ok(())
+        }
+        KeyEdit::RemoveAt(key, n) => {
+            let list = list_sem(item, key)?;
+            if *n >= list.len() {
+                return Err(format!("client.{key} has no item {n}"));
+            }
+            list.remove(*n);
+            Ok(())
+        }
+    }
 }
 
 /// Compares two meanings; mappings compare as mappings (key order does not count). Returns
@@ -550,6 +669,11 @@ fn expected_value(mut doc: Value, change: &Intended) -> Result<Value, String> {
     for a in change.additions.iter().filter(|a| !a.top_level) {
         add_entry_value(oidc, what, a)?;
     }
+    if let ClientChange::Remove { orphans, .. } = &change.client {
+        for p in orphans {
+            remove_value(oidc, p)?;
+        }
+    }
     let Value::Mapping(map) = oidc else {
         return Err(format!("{what} is not a mapping"));
     };
@@ -571,8 +695,62 @@ fn expected_value(mut doc: Value, change: &Intended) -> Result<Value, String> {
             };
             item.insert(Value::String(key.clone()), Value::String(s.clone()));
         }
+        ClientChange::Remove { index, .. } => {
+            if *index >= list.len() {
+                return Err("no such client".into());
+            }
+            list.remove(*index);
+        }
+        ClientChange::SetKeys(i, edits) => {
+            let item = list.get_mut(*i).ok_or("no such client")?;
+            let Value::Mapping(item) = item else {
+                return Err("the client is not a mapping".into());
+            };
+            for e in edits {
+                key_edit_value(item, e)?;
+            }
+        }
     }
     Ok(doc)
+}
+
+/// Removes the key at `path` (keys under `m`) of a libyaml reading.
+fn remove_value(mut m: &mut Value, path: &[String]) -> Result<(), String> {
+    let Some((last, init)) = path.split_last() else {
+        return Err("an empty path".into());
+    };
+    for key in init {
+        m = m.get_mut(key.as_str()).ok_or_else(|| format!("no {key}"))?;
+    }
+    let Value::Mapping(map) = m else {
+        return Err(format!("{}: not a mapping", init.join(".")));
+    };
+    map.remove(last.as_str())
+        .map(|_| ())
+        .ok_or_else(|| format!("no {}", path.join(".")))
+}
+
+/// Applies one key edit to a client item as libyaml reads it (also what `edit` validates).
+pub(crate) fn key_edit_value(item: &mut serde_yaml::Mapping, e: &KeyEdit) -> Result<(), String> {
+    match e {
+        KeyEdit::Set(key, v) => {
+            item.insert(Value::String(key.clone()), to_value(v)?);
+        }
+        KeyEdit::Push(key, s) => match item
+            .entry(Value::String(key.clone()))
+            .or_insert_with(|| Value::Sequence(Vec::new()))
+        {
+            Value::Sequence(l) => l.push(Value::String(s.clone())),
+            _ => return Err(format!("client.{key} is not a list")),
+        },
+        KeyEdit::RemoveAt(key, n) => match item.get_mut(key.as_str()) {
+            Some(Value::Sequence(l)) if *n < l.len() => {
+                l.remove(*n);
+            }
+            _ => return Err(format!("client.{key} has no item {n}")),
+        },
+    }
+    Ok(())
 }
 
 /// Where two libyaml readings first differ (mappings compare as mappings).
@@ -894,6 +1072,85 @@ mod tests {
         let old = "log: {}\nidentity_providers:\n  oidc:\n    clients: !!null\n";
         let new = "log: {}\nidentity_providers:\n  oidc:\n    clients:\n      - client_id: 'new'\n        public: true\n";
         assert_eq!(check_whole(old, new, &append()), Ok(()));
+    }
+
+    fn change(client: ClientChange) -> Intended {
+        Intended {
+            hmac_secret: None,
+            jwks: None,
+            additions: vec![],
+            client,
+        }
+    }
+
+    const THREE: &str = "identity_providers:\n  oidc:\n    claims_policies:\n      p:\n        id_token: ['email']\n      q:\n        id_token: ['groups']\n    clients:\n      - client_id: a\n      - client_id: b\n        claims_policy: p\n      - client_id: c\n";
+
+    #[test]
+    fn a_removal_must_take_exactly_the_item_and_its_orphans() {
+        let want = change(ClientChange::Remove {
+            index: 1,
+            orphans: vec![vec!["claims_policies".into(), "p".into()]],
+        });
+        let good = THREE
+            .replace("      - client_id: b\n        claims_policy: p\n", "")
+            .replace("      p:\n        id_token: ['email']\n", "");
+        assert_eq!(run(THREE, &good, &want), Ok(()));
+        assert_eq!(check_whole(THREE, &good, &want), Ok(()));
+        // Another item removed instead, or the orphan kept, or another entry gone too.
+        let wrong_item = THREE
+            .replace("      - client_id: c\n", "")
+            .replace("      p:\n        id_token: ['email']\n", "");
+        assert!(run(THREE, &wrong_item, &want).is_err());
+        assert!(check_whole(THREE, &wrong_item, &want).is_err());
+        let kept = THREE.replace("      - client_id: b\n        claims_policy: p\n", "");
+        assert!(run(THREE, &kept, &want).is_err());
+        assert!(check_whole(THREE, &kept, &want).is_err());
+        let more = good.replace("      q:\n        id_token: ['groups']\n", "      q: {}\n");
+        assert!(run(THREE, &more, &want).is_err());
+        assert!(check_whole(THREE, &more, &want).is_err());
+        // A whole section as the orphan.
+        let whole = change(ClientChange::Remove {
+            index: 1,
+            orphans: vec![vec!["claims_policies".into()]],
+        });
+        let no_section = "identity_providers:\n  oidc:\n    clients:\n      - client_id: a\n      - client_id: c\n";
+        assert_eq!(run(THREE, no_section, &whole), Ok(()));
+        assert_eq!(check_whole(THREE, no_section, &whole), Ok(()));
+    }
+
+    #[test]
+    fn key_edits_must_be_exactly_the_ones_intended() {
+        let want = change(ClientChange::SetKeys(
+            0,
+            vec![
+                KeyEdit::Set("consent_mode".into(), json!("implicit")),
+                KeyEdit::Push("redirect_uris".into(), "https://n/cb".into()),
+                KeyEdit::RemoveAt("redirect_uris".into(), 0),
+            ],
+        ));
+        let old = "identity_providers:\n  oidc:\n    clients:\n      - client_id: a\n        redirect_uris:\n          - https://o/cb\n";
+        let good = "identity_providers:\n  oidc:\n    clients:\n      - client_id: a\n        redirect_uris:\n          - 'https://n/cb'\n        consent_mode: 'implicit'\n";
+        assert_eq!(run(old, good, &want), Ok(()));
+        assert_eq!(check_whole(old, good, &want), Ok(()));
+        // The old URI kept, another value, a plain `true` where a string was meant.
+        let kept = good.replace(
+            "          - 'https://n/cb'\n",
+            "          - https://o/cb\n          - 'https://n/cb'\n",
+        );
+        assert!(run(old, &kept, &want).is_err());
+        assert!(check_whole(old, &kept, &want).is_err());
+        let other = good.replace("'implicit'", "'explicit'");
+        assert!(run(old, &other, &want).is_err());
+        assert!(check_whole(old, &other, &want).is_err());
+        let typed = change(ClientChange::SetKeys(
+            0,
+            vec![KeyEdit::Set("public".into(), json!("true"))],
+        ));
+        let plain = old.replace(
+            "      - client_id: a\n",
+            "      - client_id: a\n        public: true\n",
+        );
+        assert!(run(old, &plain, &typed).is_err());
     }
 
     #[test]

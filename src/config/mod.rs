@@ -28,6 +28,7 @@ pub mod attributes;
 pub mod backups;
 pub mod check;
 pub mod clients;
+pub mod edit;
 pub mod gate;
 pub mod scan;
 pub mod sources;
@@ -106,6 +107,10 @@ pub enum Action {
     Replaced,
     /// A backup was put back.
     Restored,
+    /// An existing client was removed.
+    Removed,
+    /// Some keys of an existing client were changed.
+    Edited,
 }
 
 impl Action {
@@ -116,6 +121,8 @@ impl Action {
             Action::Rotated => "rotated",
             Action::Replaced => "replaced",
             Action::Restored => "restored",
+            Action::Removed => "removed",
+            Action::Edited => "edited",
         }
     }
 }
@@ -370,6 +377,8 @@ pub fn merge_with(
         gate::ClientChange::Append(_) => Action::Added,
         gate::ClientChange::Replace(..) => Action::Replaced,
         gate::ClientChange::SetSecret(..) => Action::Rotated,
+        gate::ClientChange::Remove { .. } => Action::Removed,
+        gate::ClientChange::SetKeys(..) => Action::Edited,
     };
     let mut warnings = sp.warnings;
     if let Some(what) = provider_keys_text(&sp.provider_keys_added) {
@@ -467,7 +476,13 @@ pub(crate) fn parse_text<'a>(path: &Path, full: &'a str) -> Result<(scan::Text<'
 /// The unified diff of a merge, computed only around its edits (a configuration can be
 /// megabytes long; the edits are a few lines). `shift` is the BOM's length, which edit offsets
 /// do not include.
-fn edits_diff(old: &str, new: &str, edits: &[splice::Edit], shift: usize, path: &Path) -> String {
+pub(crate) fn edits_diff(
+    old: &str,
+    new: &str,
+    edits: &[splice::Edit],
+    shift: usize,
+    path: &Path,
+) -> String {
     const CONTEXT: usize = 3;
     let name = path.display().to_string();
     let mut sorted: Vec<&splice::Edit> = edits.iter().collect();

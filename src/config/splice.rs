@@ -183,6 +183,7 @@ pub const ENV_EXPANSION_WARNING: &str = "this file uses ${...} values, so it may
 fn writes_digest(plan: &Plan, change: &ClientChange) -> bool {
     match change {
         ClientChange::SetSecret(..) => true,
+        ClientChange::Remove { .. } | ClientChange::SetKeys(..) => false,
         ClientChange::Append(_) | ClientChange::Replace(..) => plan
             .client
             .client_secret

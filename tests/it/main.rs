@@ -21,6 +21,7 @@ mod false_refusals;
 mod front_ends;
 mod init;
 mod manage;
+mod manage_edit;
 mod merge_cases;
 mod merge_corpus;
 mod merge_props;
